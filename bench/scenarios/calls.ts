@@ -1,0 +1,163 @@
+/**
+ * Scenario 3 — remote calls per referral, counted at the emulators: a new referral, an update that
+ * changes nothing the lead maps, and a burst of 10 mapped updates within one second; each for one
+ * referral and for many at once. Calls are Referrals + Dataverse + webhook API requests made by the
+ * connector (the echo of its own write-back included); tokens are counted apart.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EmulatorWorld } from '../../src/emulators/world.ts';
+import { LIFTED_DATAVERSE_LIMITS } from '../support/bench-world.ts';
+import { type ConnectedWorld, startConnectedWorld } from '../support/connected-world.ts';
+import type { ScenarioContext } from '../support/scenario-context.ts';
+import { waitSettled } from '../support/settle.ts';
+import { median, round } from '../support/stats.ts';
+
+export type PhaseCounts = {
+  referrals: number;
+  callsPerReferral: number;
+  /** Referral list pages read by the reconciler (every 5 minutes by default), if a pass fell in the phase. */
+  reconcilerCalls: number;
+  syncsPerReferral: number;
+  maxSyncsPerReferral: number;
+  tokensFetched: number;
+  /** Calls per endpoint over the whole phase. */
+  byEndpoint: Record<string, number>;
+};
+
+const LIST_ENDPOINT = 'GET /v1.0/engagements/referrals';
+
+export type CallsRun = { single: Record<PhaseName, PhaseCounts>; many: Record<PhaseName, PhaseCounts> };
+export type PhaseName = 'new' | 'noopUpdate' | 'burst10';
+
+export type CallsFigures = {
+  /** Headline figures are for `manyReferrals` referrals at once (tokens amortised). */
+  new: number | null;
+  noopUpdate: number | null;
+  burst10Syncs: number | null;
+  /** Token requests to Entra during each phase over `manyReferrals` referrals; the warm-up fetched the first ones. */
+  tokensFetched: { warmUp: number; new: number | null; noopUpdate: number | null; burst10: number | null };
+  tokensPerReferral: number | null;
+  single: { new: number | null; noopUpdate: number | null; burst10Syncs: number | null };
+  manyReferrals: number;
+  runs: CallsRun[];
+};
+
+export async function runCalls(ctx: ScenarioContext): Promise<CallsFigures> {
+  const many = ctx.quick ? 50 : 1_000;
+  const runs: CallsRun[] = [];
+  let warmUpTokens = 0;
+  const connected = await startConnectedWorld(ctx, 'calls', {
+    seed: 'bench-calls',
+    dataverseLimits: LIFTED_DATAVERSE_LIMITS,
+  });
+  try {
+    warmUpTokens = (await measurePhases(connected, 5)).new.tokensFetched;
+    let atOnce: Record<PhaseName, PhaseCounts> | undefined;
+    for (let run = 1; run <= ctx.runs; run++) {
+      const single = await measurePhases(connected, 1);
+      // The 1,000-referral phases take ~45 s and their counts barely move between runs: once in a full run.
+      if (ctx.quick || !atOnce) atOnce = await measurePhases(connected, many);
+      runs.push({ single, many: atOnce });
+      ctx.log(
+        `calls run ${run}: new ${single.new.callsPerReferral}/${atOnce.new.callsPerReferral}, ` +
+          `no-op update ${single.noopUpdate.callsPerReferral}/${atOnce.noopUpdate.callsPerReferral}, ` +
+          `burst syncs ${single.burst10.syncsPerReferral}/${atOnce.burst10.syncsPerReferral} ` +
+          `(1 referral / ${many} referrals)`,
+      );
+    }
+  } finally {
+    await connected.close();
+  }
+  const pick = (side: 'single' | 'many', phase: PhaseName, figure: keyof PhaseCounts) =>
+    round(median(runs.map((r) => r[side][phase][figure] as number)), 2);
+  return {
+    new: pick('many', 'new', 'callsPerReferral'),
+    noopUpdate: pick('many', 'noopUpdate', 'callsPerReferral'),
+    burst10Syncs: pick('many', 'burst10', 'syncsPerReferral'),
+    tokensFetched: {
+      warmUp: warmUpTokens,
+      new: pick('many', 'new', 'tokensFetched'),
+      noopUpdate: pick('many', 'noopUpdate', 'tokensFetched'),
+      burst10: pick('many', 'burst10', 'tokensFetched'),
+    },
+    tokensPerReferral: round((pick('many', 'new', 'tokensFetched') ?? 0) / many, 3),
+    single: {
+      new: pick('single', 'new', 'callsPerReferral'),
+      noopUpdate: pick('single', 'noopUpdate', 'callsPerReferral'),
+      burst10Syncs: pick('single', 'burst10', 'syncsPerReferral'),
+    },
+    manyReferrals: many,
+    runs,
+  };
+}
+
+async function measurePhases(
+  connected: ConnectedWorld,
+  count: number,
+): Promise<Record<PhaseName, PhaseCounts>> {
+  const { world } = connected.bench;
+  const ids: string[] = [];
+  const created = await phase(connected, count, () => {
+    for (let i = 0; i < count; i++) ids.push(world.referrals.create({}, { as: 'microsoft' }).id);
+  });
+  // `region` is not mapped to the lead (mapping/README.md): the referral changes, the lead must not.
+  const noop = await phase(connected, count, () => {
+    for (const id of ids)
+      world.referrals.update(id, { customerProfile: { address: { region: `r${Date.now()}` } } });
+  });
+  const burst = await phase(connected, count, async () => {
+    for (let round = 0; round < 10; round++) {
+      for (const id of ids) world.referrals.update(id, { details: { dealValue: 10_000 + round * 100 } });
+      if (round < 9) await sleep(100);
+    }
+  });
+  return { new: created, noopUpdate: noop, burst10: burst };
+}
+
+async function phase(
+  { bench, connector }: ConnectedWorld,
+  referrals: number,
+  act: () => void | Promise<void>,
+): Promise<PhaseCounts> {
+  const { world } = bench;
+  if (!(await waitSettled(world, connector, 120_000))) throw new Error('calls: not settled before a phase');
+  world.traffic.reset();
+  const syncs = new Map<string, number>();
+  const unsubscribe = connector.onSettled((event) => {
+    if (event.outcome === 'synced') syncs.set(event.referralId, (syncs.get(event.referralId) ?? 0) + 1);
+  });
+  await act();
+  if (!(await waitSettled(world, connector, 300_000))) throw new Error('calls: phase did not settle');
+  await sleep(100);
+  unsubscribe();
+  return countsOf(world, referrals, syncs);
+}
+
+function countsOf(world: EmulatorWorld, referrals: number, syncs: Map<string, number>): PhaseCounts {
+  const counters = world.traffic.counters();
+  const byEndpoint: Record<string, number> = {};
+  let calls = 0;
+  let reconcilerCalls = 0;
+  for (const service of ['referrals', 'dataverse', 'webhooks'] as const) {
+    for (const [endpoint, counter] of Object.entries(counters[service].byEndpoint)) {
+      byEndpoint[`${service} ${endpoint}`] = counter.count;
+      if (service === 'referrals' && endpoint === LIST_ENDPOINT) reconcilerCalls += counter.count;
+      else calls += counter.count;
+    }
+  }
+  let tokensFetched = 0;
+  for (const [endpoint, counter] of Object.entries(counters.entra.byEndpoint)) {
+    byEndpoint[`entra ${endpoint}`] = counter.count;
+    if (endpoint.includes('token')) tokensFetched += counter.count;
+  }
+  const perReferral = [...syncs.values()];
+  return {
+    referrals,
+    callsPerReferral: round(calls / referrals, 2) ?? 0,
+    reconcilerCalls,
+    syncsPerReferral: round(perReferral.reduce((a, b) => a + b, 0) / referrals, 2) ?? 0,
+    maxSyncsPerReferral: Math.max(0, ...perReferral),
+    tokensFetched,
+    byEndpoint,
+  };
+}

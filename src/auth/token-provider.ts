@@ -1,0 +1,137 @@
+/**
+ * Access tokens for one audience, cached and refreshed before they expire, with at most one request
+ * to Entra in flight per provider however many callers ask at once.
+ */
+import type {
+  AuthenticationResult,
+  ConfidentialClientApplication,
+  PublicClientApplication,
+} from '@azure/msal-node';
+
+export type TokenProvider = {
+  readonly audience: string;
+  /** A bearer token valid for at least the refresh margin. */
+  token(): Promise<string>;
+  /** Forget the cached token (after a 401), so the next call fetches a fresh one. */
+  invalidate(): void;
+  /** Tokens fetched from Entra so far (not cache hits). */
+  readonly fetched: number;
+};
+
+export class AuthError extends Error {
+  readonly code: 'login_required' | 'token_request_failed';
+  constructor(code: AuthError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+function createCachingProvider(
+  audience: string,
+  acquire: (force: boolean) => Promise<AuthenticationResult | null>,
+  now: () => number,
+): TokenProvider {
+  let cached: { token: string; refreshAt: number } | undefined;
+  let inFlight: Promise<string> | undefined;
+  let forceNext = false;
+  let fetched = 0;
+
+  const refresh = async (): Promise<string> => {
+    const force = forceNext;
+    forceNext = false;
+    const result = await acquire(force);
+    if (!result?.accessToken)
+      throw new AuthError('token_request_failed', `no token was issued for ${audience}`);
+    fetched += 1;
+    const expiresAt = result.expiresOn?.getTime() ?? now() + 60_000;
+    // Refresh at the margin, or halfway through lifetimes shorter than twice the margin.
+    const lifetime = expiresAt - now();
+    cached = { token: result.accessToken, refreshAt: expiresAt - Math.min(REFRESH_MARGIN_MS, lifetime / 2) };
+    return result.accessToken;
+  };
+
+  return {
+    audience,
+    token() {
+      if (cached && now() < cached.refreshAt) return Promise.resolve(cached.token);
+      inFlight ??= refresh().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+    invalidate() {
+      cached = undefined;
+      forceNext = true;
+    },
+    get fetched() {
+      return fetched;
+    },
+  };
+}
+
+/** App-only (client credentials) tokens, e.g. for Dataverse and the webhook registration API. */
+export function createAppTokenProvider(
+  app: ConfidentialClientApplication,
+  audience: string,
+  now: () => number = Date.now,
+): TokenProvider {
+  const scopes = [`${audience.replace(/\/$/, '')}/.default`];
+  return createCachingProvider(
+    audience,
+    async (force) => {
+      try {
+        return await app.acquireTokenByClientCredential({ scopes, skipCache: force });
+      } catch (error) {
+        throw new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
+      }
+    },
+    now,
+  );
+}
+
+/**
+ * Delegated (App+User) tokens redeemed silently from the signed-in user's refresh token, which msal
+ * keeps in its cache (persisted, encrypted, by the cache plugin). The Referrals API accepts only these.
+ */
+export function createDelegatedTokenProvider(
+  app: PublicClientApplication,
+  audience: string,
+  now: () => number = Date.now,
+): TokenProvider {
+  const scopes = [`${audience.replace(/\/$/, '')}/user_impersonation`];
+  return createCachingProvider(
+    audience,
+    async (force) => {
+      const [account] = await app.getTokenCache().getAllAccounts();
+      if (!account) {
+        throw new AuthError(
+          'login_required',
+          'no Partner Center user is signed in: run `referral-connector auth login` (device code)',
+        );
+      }
+      try {
+        return await app.acquireTokenSilent({ account, scopes, forceRefresh: force });
+      } catch (error) {
+        const code = (error as { errorCode?: string }).errorCode ?? '';
+        if (/interaction_required|invalid_grant|no_tokens_found|refresh_token/i.test(code)) {
+          throw new AuthError(
+            'login_required',
+            `the Partner Center sign-in has expired or was revoked (${code}): run \`referral-connector auth login\``,
+            { cause: error },
+          );
+        }
+        throw new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
+      }
+    },
+    now,
+  );
+}
+
+/** msal errors carry an AADSTS code and description; secrets never appear in them. */
+export function describeMsalError(audience: string, error: unknown): string {
+  const e = error as { errorCode?: string; errorMessage?: string; message?: string };
+  const detail = (e.errorMessage ?? e.message ?? String(error)).split(/\r?\n/)[0];
+  return `token for ${audience} failed: ${e.errorCode ?? 'error'}: ${detail}`;
+}

@@ -1,0 +1,61 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { loginWithDeviceCode, loginWithPasswordLegacy } from '../auth/device-code-login.ts';
+import { createConnector } from '../connector.ts';
+import { createLogger } from '../observability/logger.ts';
+import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
+
+export function registerAuthCommand(program: Command): void {
+  const auth = program.command('auth').description('Partner Center sign-in');
+  withConfigFlags(
+    auth
+      .command('login')
+      .description(
+        'sign a Partner Center user in (device code); the refresh token is kept in the store, never printed',
+      ),
+  )
+    .option(
+      '--password-legacy',
+      'use the password grant instead (cannot satisfy MFA, enforced since April 2026)',
+    )
+    .option(
+      '--username <upn>',
+      'with --password-legacy: the user; the password is read from PARTNER_CENTER_PASSWORD or asked',
+    )
+    .action(async (flags: ConfigFlags & { passwordLegacy?: boolean; username?: string }) => {
+      const config = configFromFlags(flags);
+      const logger = createLogger({ level: 'warn' });
+      const connector = await createConnector(config, { logger });
+      try {
+        const audience = config.partnerCenter.referralsAudience;
+        let user: { username: string };
+        if (flags.passwordLegacy) {
+          process.stderr.write(
+            'warning: the password grant cannot do MFA; Partner Center rejects App+User calls without MFA since 1 April 2026.\n',
+          );
+          if (!flags.username) throw new TypeError('--password-legacy needs --username');
+          const password = process.env.PARTNER_CENTER_PASSWORD ?? (await ask('password: '));
+          user = await loginWithPasswordLegacy(connector.partnerCenterApp, audience, {
+            username: flags.username,
+            password,
+          });
+        } else {
+          user = await loginWithDeviceCode(connector.partnerCenterApp, audience, (message) =>
+            process.stderr.write(`${message}\n`),
+          );
+        }
+        process.stdout.write(`signed in as ${user.username}; the connector can now read referrals\n`);
+      } finally {
+        await connector.stop(0);
+      }
+    });
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import type { Config } from '../config/config-schema.ts';
+import { loadConfig } from '../config/load-config.ts';
+
+export type ConfigFlags = { config?: string; set?: string[] };
+
+/** Adds the flags every configured command takes: a config file and `--set key=value` overrides. */
+export function withConfigFlags(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'YAML configuration file (default: ./referral-connector.yaml if present)')
+    .option(
+      '--set <key=value>',
+      'override one configuration key, e.g. --set server.port=9090 (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    );
+}
+
+export function configFromFlags(flags: ConfigFlags, extra: Record<string, unknown> = {}): Config {
+  const overrides: Record<string, unknown> = {};
+  for (const pair of flags.set ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new TypeError(`--set needs key=value, got "${pair}"`);
+    overrides[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return loadConfig({
+    ...(flags.config ? { file: flags.config } : {}),
+    env: process.env,
+    overrides: { ...overrides, ...extra },
+  });
+}

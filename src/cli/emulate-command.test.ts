@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_CREDENTIALS } from '../emulators/credentials.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Node 24 (which runs the TypeScript sources) is the project's own, in node_modules/.bin.
+const PATH = `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`;
+
+type Announcement = {
+  entra: string;
+  referrals: string;
+  webhooks: string;
+  dataverse: string;
+  control: string;
+  credentials: Record<string, string>;
+  trust: { tlsCaFile?: string; signingRootFile: string };
+};
+
+let child: ChildProcess;
+let firstLine: string;
+let linesAfter: string[];
+
+beforeAll(async () => {
+  child = spawn('node', ['bin/referral-connector.js', 'emulate', '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout = child.stdout;
+  if (!stdout) throw new Error('no stdout');
+  const lines = createInterface({ input: stdout });
+  linesAfter = [];
+  firstLine = await new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.once('exit', (code) => reject(new Error(`emulate exited with ${code}: ${stderr}`)));
+    lines.once('line', resolve);
+  });
+  lines.on('line', (line) => linesAfter.push(line));
+}, 30_000);
+
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('referral-connector emulate', () => {
+  it('announces itself with exactly one JSON line: URLs, development credentials and trust files', () => {
+    const announced = JSON.parse(firstLine) as Announcement;
+    expect(Object.keys(announced).toSorted()).toEqual(
+      ['control', 'credentials', 'dataverse', 'entra', 'referrals', 'trust', 'webhooks'].toSorted(),
+    );
+    const origin = new URL(announced.entra).origin;
+    expect(origin).toMatch(/^https:\/\/localhost:\d+$/);
+    expect(announced).toMatchObject({
+      referrals: `${origin}/partner-center/v1.0/engagements/referrals`,
+      webhooks: `${origin}/partner-center/webhooks/v1`,
+      dataverse: `${origin}/dataverse/api/data/v9.2`,
+      control: `${origin}/control`,
+    });
+    expect(announced.credentials).toEqual({
+      tenant: DEV_CREDENTIALS.tenant,
+      clientId: DEV_CREDENTIALS.clientId,
+      clientSecret: DEV_CREDENTIALS.clientSecret,
+      username: DEV_CREDENTIALS.username,
+      password: DEV_CREDENTIALS.password,
+    });
+    expect(readFileSync(announced.trust.signingRootFile, 'utf8')).toContain('BEGIN CERTIFICATE');
+    expect(linesAfter).toEqual([]);
+  });
+
+  it('serves the control API over https trusted through the announced CA file', async () => {
+    const announced = JSON.parse(firstLine) as Announcement;
+    const ca = readFileSync(announced.trust.tlsCaFile ?? '', 'utf8');
+    const agent = new Agent({ connect: { ca } });
+    try {
+      const response = await request(`${announced.control}/counters`, { dispatcher: agent });
+      expect(response.statusCode).toBe(200);
+      expect(Object.keys((await response.body.json()) as object)).toEqual(
+        expect.arrayContaining(['entra', 'referrals', 'webhooks', 'dataverse']),
+      );
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('exits cleanly on SIGTERM', async () => {
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+});

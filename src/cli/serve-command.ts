@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { createConnector } from '../connector.ts';
+import { createLogger } from '../observability/logger.ts';
+import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
+
+export function registerServeCommand(program: Command): void {
+  withConfigFlags(
+    program.command('serve').description('receive Partner Center webhooks and sync referrals to the CRM'),
+  )
+    .option('--port <port>', 'HTTP port (server.port)')
+    .action(async (flags: ConfigFlags & { port?: string }) => {
+      const config = configFromFlags(flags, flags.port ? { 'server.port': flags.port } : {});
+      const logger = createLogger({ level: config.log.level });
+      const connector = await createConnector(config, { logger });
+      const url = await connector.start();
+      logger.info({ url, webhook: `${url}/webhooks/partner-center` }, 'serving');
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down: no new webhooks, finishing running syncs');
+        await connector.stop(15_000);
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

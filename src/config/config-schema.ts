@@ -1,0 +1,259 @@
+/**
+ * The connector's configuration: one zod schema holding every key, its default and its description.
+ * Defaults point at the real Microsoft endpoints; everything tenant- or credential-specific has no
+ * default and is required only by the commands that need it (see `requireKeys`).
+ */
+import { z } from 'zod';
+import { QUEUE_DEFAULTS } from '../store/queue-defaults.ts';
+
+const url = () => z.url({ protocol: /^https?$/ });
+const flag = () => z.union([z.boolean(), z.stringbool()]);
+const WEBHOOK_EVENTS = [
+  'referral-created',
+  'referral-updated',
+  'related-referral-created',
+  'related-referral-updated',
+] as const;
+
+const appCredentials = z.strictObject({
+  tenantId: z.string().min(1).optional().describe('Entra tenant id (GUID) or domain of the app registration'),
+  clientId: z.string().min(1).optional().describe('application (client) id of the app registration'),
+  clientSecret: z.string().min(1).optional().describe('client secret; or use certificateFile + thumbprint'),
+  certificateFile: z.string().min(1).optional().describe('PEM file with the private key and certificate'),
+  certificateThumbprint: z.string().min(1).optional().describe('SHA-1 thumbprint of that certificate (hex)'),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('./data').describe('where the SQLite database lives'),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('0.0.0.0').describe('address the HTTP server binds'),
+      port: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port'),
+      publicUrl: url()
+        .optional()
+        .describe(
+          'https URL Partner Center reaches this server at; the webhook is <publicUrl>/webhooks/partner-center',
+        ),
+      bodyLimitBytes: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(1_048_576)
+        .default(65_536)
+        .describe('largest webhook body accepted'),
+    })
+    .prefault({}),
+  entra: z
+    .strictObject({
+      authorityHost: url().default('https://login.microsoftonline.com').describe('Entra ID sign-in host'),
+    })
+    .prefault({}),
+  partnerCenter: z
+    .strictObject({
+      tenantId: z.string().min(1).optional().describe("the partner's Entra tenant id"),
+      clientId: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('app registration with Partner Center user_impersonation'),
+      clientSecret: z.string().min(1).optional().describe('secret of that app (confidential client)'),
+      referralsUrl: url()
+        .default('https://api.partner.microsoft.com/v1.0/engagements/referrals')
+        .describe('Referrals API base URL'),
+      referralsAudience: z
+        .string()
+        .min(1)
+        .default('https://api.partner.microsoft.com')
+        .describe('token audience of the Referrals API'),
+      webhooksUrl: url()
+        .default('https://api.partnercenter.microsoft.com/webhooks/v1')
+        .describe('Webhook registration API base URL'),
+      webhooksAudience: z
+        .string()
+        .min(1)
+        .default('https://api.partnercenter.microsoft.com')
+        .describe('token audience of the webhook API'),
+      webhookEvents: z
+        .array(z.enum(WEBHOOK_EVENTS))
+        .default([...WEBHOOK_EVENTS])
+        .describe('events to register'),
+      signatureInHeader: z
+        .enum(['authorization', 'x-ms-signature'])
+        .default('authorization')
+        .describe('where Partner Center puts the signature (SignatureTokenToMsSignatureHeader)'),
+      certificateHosts: z
+        .array(z.string().min(1))
+        .default(['3psostorageacct.blob.core.windows.net'])
+        .describe('hosts the signing certificate and its intermediates may be downloaded from'),
+      issuerCertificateHosts: z
+        .array(z.string().min(1))
+        .default(['www.microsoft.com', 'cacerts.digicert.com'])
+        .describe("hosts a certificate's intermediates may be fetched from (AIA caIssuers)"),
+      trustedRootsFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("PEM roots trusted in addition to Node's bundled ones"),
+      intermediatesFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('PEM intermediates used when AIA download is not possible'),
+    })
+    .prefault({}),
+  crm: z
+    .strictObject({
+      kind: z.enum(['dynamics']).default('dynamics').describe('which CRM receives leads'),
+      dynamics: z
+        .strictObject({
+          url: url().optional().describe('organization URL, e.g. https://contoso.crm4.dynamics.com'),
+          apiVersion: z
+            .string()
+            .regex(/^v9\.\d$/)
+            .default('v9.2')
+            .describe('Web API version'),
+          referralIdColumn: z
+            .string()
+            .min(1)
+            .default('new_referralid')
+            .describe('lead column holding the referral id (alternate key)'),
+          referralUrlColumn: z
+            .string()
+            .min(1)
+            .optional()
+            .default('new_referralurl')
+            .describe('lead column for a link to the referral'),
+          ...appCredentials.shape,
+          limits: z
+            .strictObject({
+              concurrency: z.coerce
+                .number()
+                .int()
+                .min(1)
+                .default(52)
+                .describe('Dataverse requests in flight at once'),
+              requestsPerWindow: z.coerce
+                .number()
+                .int()
+                .min(1)
+                .default(6000)
+                .describe('Dataverse service-protection limit: requests per window per user'),
+              executionSecondsPerWindow: z.coerce
+                .number()
+                .min(1)
+                .default(1200)
+                .describe('Dataverse service-protection limit: combined execution time per window'),
+              windowSeconds: z.coerce
+                .number()
+                .min(0.1)
+                .default(300)
+                .describe('the sliding window of those limits'),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  tls: z
+    .strictObject({
+      extraCaFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('PEM CAs trusted for outgoing https, in addition to the system ones'),
+    })
+    .prefault({}),
+  sync: z
+    .strictObject({
+      concurrency: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(256)
+        .default(32)
+        .describe('referrals synced in parallel'),
+      maxAttempts: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(QUEUE_DEFAULTS.maxAttempts)
+        .describe('attempts before a job is dead-lettered'),
+      backoffBaseMs: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .default(QUEUE_DEFAULTS.backoffBaseMs)
+        .describe('retry back-off: attempt n waits up to min(cap, base · 2^(n-1)), full jitter'),
+      backoffCapMs: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .default(QUEUE_DEFAULTS.backoffCapMs)
+        .describe('retry back-off ceiling'),
+      minIntervalMs: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(1000)
+        .describe(
+          'least time between two syncs of one referral; a burst of events in between folds into one',
+        ),
+      reconcileIntervalSeconds: z.coerce
+        .number()
+        .min(0)
+        .default(300)
+        .describe(
+          'how often to list changed referrals, catching events Partner Center never delivered (0: off)',
+        ),
+      reconcileLookbackHours: z.coerce
+        .number()
+        .min(0)
+        .default(24)
+        .describe('how far back the first pass after start looks'),
+      writeBack: flag().default(true).describe('write the lead id and state back to the referral'),
+      leaseSeconds: z.coerce
+        .number()
+        .int()
+        .min(5)
+        .default(120)
+        .describe('how long a worker holds a job before others may take it'),
+    })
+    .prefault({}),
+  store: z
+    .strictObject({
+      synchronous: z
+        .enum(['FULL', 'NORMAL'])
+        .default('FULL')
+        .describe(
+          'SQLite durability: FULL survives power loss after a 200; NORMAL may lose the last commits',
+        ),
+      busyTimeoutMs: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(2000)
+        .describe('how long a write waits for the database lock before the webhook gets 503'),
+    })
+    .prefault({}),
+  secrets: z
+    .strictObject({
+      encryptionKey: z
+        .string()
+        .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+        .optional()
+        .describe('encrypts the stored Partner Center refresh token'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info')
+        .describe('log level'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,3 @@
+export * from './domain.ts';
+export * from './lead.ts';
+export * from './referral-status.ts';

@@ -1,0 +1,107 @@
+/**
+ * The demo (and the end-to-end tests): the emulated world and a real connector in one process. The
+ * connector is configured exactly as for the real services, only with the emulators' URLs, the
+ * development credentials and the emulators' trust anchors: nothing emulator-specific leaks into it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loginWithDeviceCode } from '../auth/device-code-login.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { type Connector, createConnector } from '../connector.ts';
+import { DEV_CREDENTIALS } from '../emulators/credentials.ts';
+import type { FaultSettings } from '../emulators/shared/traffic.ts';
+import { type EmulatorWorld, startEmulators } from '../emulators/world.ts';
+import type { Logger } from '../observability/logger.ts';
+import { registerWebhook } from '../partner-center/register-webhook.ts';
+import type { SettledJob } from '../sync/sync-workers.ts';
+import { emulatorSettings } from './emulator-settings.ts';
+
+export type DemoOptions = {
+  dataDir: string;
+  logger: Logger;
+  seed?: string;
+  faults?: FaultSettings;
+  concurrency?: number;
+  /** Extra configuration keys, as flags would give them. */
+  overrides?: Record<string, unknown>;
+  onSettled?: (event: SettledJob) => void;
+  /** Waits between webhook delivery attempts; Partner Center's own schedule (minutes) by default. */
+  dispatcherRetryDelaysMs?: readonly number[];
+};
+
+export type Demo = {
+  world: EmulatorWorld;
+  connector: Connector;
+  connectorUrl: string;
+  /** Every settled sync job; returns an unsubscribe function. */
+  onSettled(listener: (event: SettledJob) => void): () => void;
+  close(): Promise<void>;
+};
+
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const world = await startEmulators({
+    seed: options.seed ?? 'demo',
+    ...(options.faults ? { faults: options.faults } : {}),
+    // Device code sign-in needs a person at a browser; in the demo the development user approves at once.
+    entra: { deviceCodeAutoApprove: DEV_CREDENTIALS.username, deviceCodeIntervalSeconds: 0.05 },
+    ...(options.dispatcherRetryDelaysMs
+      ? { webhooks: { retryDelaysMs: options.dispatcherRetryDelaysMs } }
+      : {}),
+  });
+  try {
+    const tlsCaFile = join(options.dataDir, 'emulators-tls-ca.pem');
+    const signingRootFile = join(options.dataDir, 'emulators-signing-root.pem');
+    writeFileSync(tlsCaFile, world.tlsCaPem ?? '');
+    writeFileSync(signingRootFile, world.signingRootPem);
+    const config = loadConfig({
+      env: {},
+      ignoreDefaultFile: true,
+      overrides: {
+        ...emulatorSettings(world, {
+          dataDir: options.dataDir,
+          tlsCaFile,
+          signingRootsFile: signingRootFile,
+        }),
+        ...(options.concurrency ? { 'sync.concurrency': options.concurrency } : {}),
+        ...options.overrides,
+      },
+    });
+    const listeners = new Set<(event: SettledJob) => void>();
+    const connector = await createConnector(config, {
+      logger: options.logger,
+      onSettled: (event) => {
+        options.onSettled?.(event);
+        for (const listener of listeners) listener(event);
+      },
+    });
+    await loginWithDeviceCode(connector.partnerCenterApp, config.partnerCenter.referralsAudience, () => {});
+    const connectorUrl = await connector.start();
+    const registered = await registerWebhook(
+      connector.webhooks,
+      {
+        webhookUrl: `${connectorUrl}/webhooks/partner-center`,
+        webhookEvents: [...config.partnerCenter.webhookEvents],
+        signatureInMsSignatureHeader: false,
+      },
+      { overwriteForeign: false },
+    );
+    if (registered.outcome === 'foreign_url')
+      throw new Error('the emulated tenant already had a webhook registration');
+    return {
+      world,
+      connector,
+      connectorUrl,
+      onSettled(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      async close() {
+        await connector.stop(5_000);
+        await world.close();
+      },
+    };
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The emulated Dynamics 365 Sales organization: the Dataverse Web API (v9.2) for leads, mounted at
+ * `/dataverse/api/data/v9.2`; the organization URL, which access tokens must name as audience, is
+ * `<origin>/dataverse`. See README.md for routes, control API, knobs and choices on unconfirmed points.
+ */
+import { DEV_CREDENTIALS } from '../credentials.ts';
+import type { EmulatedService, EmulatorContext } from '../shared/emulated-service.ts';
+import { createDataverseControl } from './dataverse-control.ts';
+import { createDataverseRoutes } from './dataverse-routes.ts';
+import { createDeltaTokens, DEFAULT_DELTA_TOKEN_LIFETIME_MS } from './delta-tokens.ts';
+import type { Row } from './entity-schema.ts';
+import { createLeadOperations, type QualifyResult } from './lead-operations.ts';
+import { type LeadRejectionRule, readLeadRejectionRules } from './lead-rejection-rules.ts';
+import {
+  type CustomColumn,
+  createLeadSchema,
+  DEFAULT_ALTERNATE_KEY,
+  DEFAULT_CUSTOM_COLUMNS,
+} from './lead-schema.ts';
+import { createLeadTable, type LeadRecord } from './lead-table.ts';
+import type { KeyValue } from './odata-resource-path.ts';
+import {
+  createServiceProtection,
+  type ServiceProtectionLimits,
+  type ThrottledCounters,
+} from './service-protection.ts';
+import { CURRENCY_SCHEMA, createCurrencyRows } from './transaction-currencies.ts';
+import { createWebApi } from './web-api.ts';
+
+export const DATAVERSE_SERVICE_PATH = '/dataverse/api/data/v9.2';
+
+export type DataverseOptions = {
+  /** Client ids of the Entra apps that are application users of the organization. Default: the dev app. */
+  applicationUsers?: readonly string[];
+  /** The organization's Entra tenant; tokens from other tenants get 401. Default: the dev tenant. */
+  tenantId?: string;
+  /** Custom String columns on lead. Default: new_referralid (100), new_referralurl (500). */
+  customColumns?: readonly CustomColumn[];
+  /** Columns of lead's alternate key. Default: ["new_referralid"]. */
+  alternateKey?: readonly string[];
+  limits?: Partial<ServiceProtectionLimits>;
+  /** How long a delta token stays valid. Default: 7 days. */
+  deltaTokenLifetimeMs?: number;
+  /** Leads present at start, as create payloads (e.g. `{ lastname, new_referralid }`). */
+  leads?: ReadonlyArray<Record<string, unknown>>;
+  /** Scheme://host of the sign-in service named in 401 challenges. Default: the world origin. */
+  loginOrigin?: () => string;
+  /**
+   * A synchronous plug-in refusing lead creates and updates whose resulting row matches a rule: 400
+   * `0x80040265` with the rule's message. Installed after `leads`, which it never sees.
+   */
+  rejectLeads?: readonly LeadRejectionRule[];
+};
+
+/** Parameters of the QualifyLead action, as the Web API names them. */
+export type QualifyParameters = {
+  CreateAccount: boolean;
+  CreateContact: boolean;
+  CreateOpportunity: boolean;
+  Status: number;
+};
+
+export type DataverseState = {
+  organizationUrl(): string;
+  serviceRoot(): string;
+  /** All lead rows as stored (copies). */
+  leads(): LeadRecord[];
+  lead(id: string): LeadRecord | undefined;
+  /** By the alternate key: its single value, or values by column for a composite key. */
+  findByAlternateKey(value: string | Record<string, string>): LeadRecord | undefined;
+  /** A seller edits the lead in the CRM UI: same validation as the API, counts as a change for change tracking. */
+  sellerUpdate(id: string, changes: Record<string, unknown>): LeadRecord;
+  /** A seller qualifies the lead (default: account, contact and opportunity, status Qualified). */
+  sellerQualify(id: string, parameters?: Partial<QualifyParameters>): QualifyResult;
+  deleteLead(id: string): boolean;
+  currencies(): Row[];
+  /** systemuserid of an application user, by client id. */
+  applicationUser(clientId: string): string | undefined;
+  limits(): ServiceProtectionLimits;
+  setLimits(changes: Partial<ServiceProtectionLimits>): ServiceProtectionLimits;
+  /** Requests refused by service protection, per limit (injected faults are counted in traffic). */
+  throttled(): ThrottledCounters;
+  /** The plug-in rules in force. */
+  rejectLeads(): LeadRejectionRule[];
+  /** Replaces the plug-in rules (`[]` unregisters it); throws a TypeError naming a bad rule. */
+  setRejectLeads(rules: unknown): LeadRejectionRule[];
+};
+
+export function createDataverseEmulator(
+  ctx: EmulatorContext,
+  options: DataverseOptions = {},
+): EmulatedService<DataverseState> {
+  const random = ctx.random.fork('dataverse');
+  const tenantId = options.tenantId ?? DEV_CREDENTIALS.tenant;
+  const organizationUrl = () => `${ctx.origin()}/dataverse`;
+  const serviceRoot = () => `${ctx.origin()}${DATAVERSE_SERVICE_PATH}`;
+  const organizationId = random.uuid();
+  const businessUnitId = random.uuid();
+  const applicationUsers = new Map(
+    (options.applicationUsers ?? [DEV_CREDENTIALS.clientId]).map((clientId) => [
+      clientId,
+      random.fork(`user/${clientId}`).uuid(),
+    ]),
+  );
+  const sellerId = random.uuid();
+
+  const leadSchema = createLeadSchema(
+    options.customColumns ?? DEFAULT_CUSTOM_COLUMNS,
+    options.alternateKey ?? DEFAULT_ALTERNATE_KEY,
+  );
+  const currencies = createCurrencyRows(random.fork('currencies'));
+  const baseCurrencyId = String(currencies[0]?.transactioncurrencyid);
+  let rejectionRules: LeadRejectionRule[] = [];
+  const table = createLeadTable({
+    schema: leadSchema,
+    now: ctx.now,
+    initialVersion: 4_471_000 + random.int(0, 999),
+  });
+  const operations = createLeadOperations({
+    table,
+    schema: leadSchema,
+    random: random.fork('rows'),
+    baseCurrencyId,
+    rejectionRules: () => rejectionRules,
+    payload: {
+      schema: leadSchema,
+      serviceRoot,
+      exists: (setName, id) =>
+        setName === 'transactioncurrencies'
+          ? currencies.some((c) => c.transactioncurrencyid === id)
+          : undefined,
+    },
+  });
+  let deltaLifetime = options.deltaTokenLifetimeMs ?? DEFAULT_DELTA_TOKEN_LIFETIME_MS;
+  const deltaTokens = createDeltaTokens({ now: ctx.now, lifetimeMs: () => deltaLifetime });
+  const protection = createServiceProtection({
+    now: ctx.now,
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const api = createWebApi({
+    serviceRoot,
+    leadSchema,
+    table,
+    operations,
+    currencySchema: CURRENCY_SCHEMA,
+    currencies,
+    deltaTokens,
+    organizationId,
+    businessUnitId,
+  });
+  const seller = { systemUserId: sellerId };
+  for (const lead of options.leads ?? []) operations.create(lead, seller);
+  if (options.rejectLeads) rejectionRules = readLeadRejectionRules(options.rejectLeads, leadSchema);
+
+  const state: DataverseState = {
+    organizationUrl,
+    serviceRoot,
+    leads: () => table.all().map((row) => ({ ...row })),
+    lead: (id) => {
+      const row = table.get(id);
+      return row ? { ...row } : undefined;
+    },
+    findByAlternateKey(value) {
+      const values: Record<string, KeyValue> =
+        typeof value === 'string' ? { [leadSchema.alternateKey[0] ?? '']: value } : { ...value };
+      const row = table.findByKey(values);
+      return row ? { ...row } : undefined;
+    },
+    sellerUpdate: (id, changes) => ({ ...operations.update(id, changes) }),
+    sellerQualify: (id, parameters = {}) =>
+      operations.qualify(
+        { kind: 'id', id },
+        { CreateAccount: true, CreateContact: true, CreateOpportunity: true, Status: 3, ...parameters },
+      ),
+    deleteLead: (id) => table.remove(id),
+    currencies: () => currencies.map((row) => ({ ...row })),
+    applicationUser: (clientId) => applicationUsers.get(clientId),
+    limits: () => protection.limits(),
+    setLimits: (changes) => protection.setLimits(changes),
+    throttled: () => protection.throttled(),
+    rejectLeads: () => rejectionRules.map((rule) => ({ ...rule })),
+    setRejectLeads(rules) {
+      rejectionRules = readLeadRejectionRules(rules, leadSchema);
+      return state.rejectLeads();
+    },
+  };
+
+  return {
+    name: 'dataverse',
+    prefix: DATAVERSE_SERVICE_PATH,
+    routes: createDataverseRoutes({
+      ctx,
+      servicePath: DATAVERSE_SERVICE_PATH,
+      organizationUrl,
+      loginOrigin: options.loginOrigin ?? ctx.origin,
+      tenantId,
+      applicationUsers,
+      api,
+      batch: { table, random: random.fork('batch'), servicePath: DATAVERSE_SERVICE_PATH },
+      protection,
+      random: random.fork('http'),
+    }),
+    control: createDataverseControl({
+      state,
+      setDeltaTokenLifetime: (ms) => {
+        deltaLifetime = ms;
+      },
+    }),
+    state,
+  };
+}

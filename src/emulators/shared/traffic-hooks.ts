@@ -1,0 +1,53 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { InjectedFault, ServiceName, Traffic } from './traffic.ts';
+
+export type TrafficHookOptions = {
+  service: ServiceName;
+  traffic: Traffic;
+  /** Path prefix the service is mounted under; stripped from endpoint names. */
+  prefix?: string;
+  /** Names the operation of a request; defaults to "METHOD /route/pattern". */
+  endpointOf?: (request: FastifyRequest) => string;
+  /** Sends the injected error in the service's own wire format (status, headers, body). */
+  renderFault: (reply: FastifyReply, fault: InjectedFault) => FastifyReply;
+};
+
+/**
+ * Adds the counting, logging, latency and fault-injection hooks to a service's own fastify context.
+ * Call it directly inside the service plugin (not through `register`), so the hooks cover its routes.
+ */
+export function installTrafficHooks(app: FastifyInstance, options: TrafficHookOptions): void {
+  const { service, traffic } = options;
+  const prefix = options.prefix ?? '';
+  const endpointOf =
+    options.endpointOf ??
+    ((request: FastifyRequest) => {
+      const pattern = request.routeOptions.url ?? '(unrouted)';
+      const relative = prefix && pattern.startsWith(prefix) ? pattern.slice(prefix.length) : pattern;
+      return `${request.method} ${relative || '/'}`;
+    });
+  const injectedBy = new WeakMap<FastifyRequest, InjectedFault['kind']>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    const decision = traffic.decide(service, endpointOf(request));
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    if (decision.fault) {
+      injectedBy.set(request, decision.fault.kind);
+      return options.renderFault(reply, decision.fault);
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const injected = injectedBy.get(request);
+    traffic.record({
+      service,
+      endpoint: endpointOf(request),
+      method: request.method,
+      path: request.url,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      ...(injected ? { injected } : {}),
+    });
+  });
+}

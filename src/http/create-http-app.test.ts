@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
+import { createHttpApp } from './create-http-app.ts';
+
+const backend = createSqliteBackend({ path: join(mkdtempSync(join(tmpdir(), 'rc-http-')), 'db.sqlite') });
+
+// Stands in for the verified ingress: records what reached it.
+const reached: string[] = [];
+const ingress: FastifyPluginAsync = async (app) => {
+  app.post('/webhooks/partner-center', async () => {
+    reached.push('webhook');
+    return { ok: true };
+  });
+};
+
+async function appWith(accepting: boolean) {
+  return createHttpApp({
+    logger: createLogger({ level: 'silent' }),
+    ingress,
+    metrics: createMetrics(),
+    queue: backend.queue,
+    isAccepting: () => accepting,
+  });
+}
+
+describe('the connector HTTP server', () => {
+  it('answers 503 with Retry-After to webhooks while shutting down, so Partner Center retries', async () => {
+    const app = await appWith(false);
+    const response = await app.inject({ method: 'POST', url: '/webhooks/partner-center', payload: '{}' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json()).toEqual({ reason: 'shutting_down' });
+    expect(reached).toEqual([]);
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(503);
+    await app.close();
+  });
+
+  it('is ready and live while accepting, and reports queue depth', async () => {
+    const app = await appWith(true);
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    await backend.queue.enqueue('ref-1', { reason: 'webhook' });
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', jobs: { pending: 1 } });
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.body).toContain('referral_connector_jobs{state="pending"} 1');
+    await app.close();
+  });
+
+  it('renders an unknown route with a stable code', async () => {
+    const app = await appWith(true);
+    const missing = await app.inject({ url: '/nope' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ code: 'not_found' });
+    await app.close();
+  });
+});

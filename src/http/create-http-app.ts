@@ -1,0 +1,62 @@
+/**
+ * The connector's HTTP server: the Partner Center callback, liveness and readiness, and metrics.
+ * Every error is rendered by one handler with a stable code; stack traces never reach a client.
+ */
+import fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  LogController,
+} from 'fastify';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { JobQueue } from '../store/ports.ts';
+
+export type HttpAppOptions = {
+  logger: Logger;
+  ingress: FastifyPluginAsync;
+  metrics: Metrics;
+  queue: JobQueue;
+  /** False while starting or shutting down: readiness fails and the ingress answers 503. */
+  isAccepting: () => boolean;
+};
+
+export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const app = fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Requests are not logged one by one: the ingress logs rejections, the workers log outcomes.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(status).send({ code: error.code ?? 'internal_error' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ code: 'not_found' }));
+
+  // Stop taking webhooks while shutting down: Partner Center retries a 503, it would lose nothing.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!options.isAccepting() && request.url.startsWith('/webhooks/')) {
+      return reply.code(503).header('retry-after', '5').send({ reason: 'shutting_down' });
+    }
+  });
+
+  await app.register(options.ingress);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    if (!options.isAccepting()) return reply.code(503).send({ status: 'stopping' });
+    const stats = await options.queue.stats();
+    return { status: 'ready', jobs: { pending: stats.pending, running: stats.running, dead: stats.dead } };
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const stats = await options.queue.stats();
+    options.metrics.queue.set({ state: 'pending' }, stats.pending);
+    options.metrics.queue.set({ state: 'running' }, stats.running);
+    options.metrics.queue.set({ state: 'dead' }, stats.dead);
+    return reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+  return app;
+}

@@ -1,0 +1,48 @@
+/**
+ * Composition root of the CLI: one file per command in src/cli/, each thin over library calls.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerAuthCommand } from './cli/auth-command.ts';
+import { registerDemoCommand } from './cli/demo-command.ts';
+import { registerEmulateCommand } from './cli/emulate-command.ts';
+import { registerReplayCommand } from './cli/replay-command.ts';
+import { registerServeCommand } from './cli/serve-command.ts';
+import { registerStatusCommand } from './cli/status-command.ts';
+import { registerWebhooksCommand } from './cli/webhooks-command.ts';
+import { ConfigError } from './config/config-error.ts';
+
+const program = new Command()
+  .name('referral-connector')
+  .description('Keeps Microsoft Partner Center referrals and CRM leads in sync')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServeCommand(program);
+registerDemoCommand(program);
+registerEmulateCommand(program);
+registerWebhooksCommand(program);
+registerAuthCommand(program);
+registerStatusCommand(program);
+registerReplayCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (
+    error instanceof ConfigError ||
+    error instanceof TypeError ||
+    (error as { code?: string }).code === 'fault_spec_invalid'
+  ) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  // Errors with a stable code were anticipated and say what to do; anything else is a bug: show the stack.
+  const code = (error as { code?: unknown }).code;
+  process.stderr.write(
+    typeof code === 'string'
+      ? `referral-connector: ${(error as Error).message}\n`
+      : `referral-connector: ${(error as Error).stack ?? String(error)}\n`,
+  );
+  process.exit(1);
+}

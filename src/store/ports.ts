@@ -1,0 +1,228 @@
+/**
+ * The storage ports the sync engine depends on. Two backends implement them: SQLite (embedded, one
+ * process) and PostgreSQL with pg-boss (scale-out); both pass `test/contract/job-queue.contract.ts`.
+ *
+ * Glossary
+ * - inbox entry: one verified Partner Center callback, stored before it is acknowledged.
+ * - job: "this referral needs a sync". It carries only the referral id; the worker re-reads current
+ *   state, which is what makes coalescing and out-of-order events safe.
+ * - pending / running / dead: a job waits (pending), is held by a worker under a lease (running), or
+ *   has given up and waits for an operator (dead letter). Completed jobs are deleted.
+ * - coalescing: per referral at most one running and one pending job; further enqueues fold into the
+ *   pending one.
+ * - due: a pending job whose run time has come. Scheduled: pending, run time still ahead.
+ * - lease: how long a claim stays valid without being extended; an expired lease means the worker is
+ *   presumed dead and the job goes back to pending with the attempt counted.
+ * - attempt: one claim of a job. Counted when claimed, so a worker that crashes still uses one up.
+ * - link: the referral ↔ lead pair and what was last seen and written on each side.
+ * - timeline: per-referral history of sync steps, for the admin pages and the `status` command.
+ *
+ * Record times (inbox, links, timeline) are ISO-8601 strings as the caller gives them; queue times
+ * are `Date`s because the queue itself compares them with its clock.
+ */
+
+/** Milliseconds since the epoch; injected so tests move time instead of sleeping. */
+export type Clock = () => number;
+
+export type InboxKind = 'sync' | 'test' | 'ignored';
+
+export type InboxEntry = {
+  receivedAt: string;
+  eventName: string;
+  resourceUri: string;
+  /** Null when the event names no referral (test events, unknown resources). */
+  referralId: string | null;
+  /** Only `sync` entries with a referral id enqueue a job. */
+  kind: InboxKind;
+  /**
+   * When the event says the referral changed (ISO-8601). A change no later than the version the last
+   * sync already saw enqueues nothing: that is our own write-back coming back as an event.
+   */
+  changedAt?: string | null;
+  rawBody: string;
+  headers: Record<string, string>;
+};
+
+export type RecordInboxResult = {
+  inboxId: string;
+  /** True when a job for the referral was created or an existing pending one was folded into. */
+  jobEnqueued: boolean;
+  /** The event announced a version already synced: recorded, no job. */
+  alreadySynced?: boolean;
+};
+
+/** Why a job was enqueued; open-ended so new sources need no port change. */
+export type JobReason = 'webhook' | 'reconcile' | 'replay' | 'crm-change' | (string & {});
+
+/** A failure as data: a stable code from the error classification, and a message for people. */
+export type JobError = { code: string; message: string };
+
+export type Job = {
+  id: string;
+  referralId: string;
+  /** The reason of the latest enqueue folded into this job. */
+  reason: JobReason;
+  /** Claims so far, including the current one. */
+  attempts: number;
+  firstEnqueuedAt: Date;
+  /** The latest enqueue folded into this job. */
+  enqueuedAt: Date;
+  runAt: Date;
+  /** The error of the previous attempt, if any. */
+  lastError: JobError | null;
+  workerId: string;
+  /** Identifies this claim: settling a job whose claim has passed to another worker is refused. */
+  leaseToken: string;
+  leaseExpiresAt: Date;
+};
+
+export type EnqueueOptions = {
+  reason: JobReason;
+  /** Not due before this time. */
+  notBefore?: Date;
+};
+
+export type EnqueueResult = { jobId: string; outcome: 'created' | 'coalesced' };
+
+export type ClaimOptions = { workerId: string; leaseMs: number };
+
+/** The job's claim expired and was recovered (and maybe claimed again); this worker must stop. */
+export type LeaseLost = { outcome: 'lease_lost' };
+
+export type ExtendLeaseResult = { outcome: 'extended'; leaseExpiresAt: Date } | LeaseLost;
+export type CompleteResult = { outcome: 'completed' } | LeaseLost;
+export type RetryOptions = {
+  error: JobError;
+  /** An explicit not-before (a remote's Retry-After); without it the queue's back-off decides. */
+  notBefore?: Date;
+};
+export type RetryResult = { outcome: 'retried'; runAt: Date } | { outcome: 'dead_lettered' } | LeaseLost;
+export type DeadLetterResult = { outcome: 'dead_lettered' } | LeaseLost;
+
+export type DeadLetter = {
+  jobId: string;
+  referralId: string;
+  reason: JobReason;
+  attempts: number;
+  error: JobError;
+  firstEnqueuedAt: Date;
+  deadAt: Date;
+};
+
+export type DeadLetterQuery = { referralId?: string; code?: string; limit?: number };
+
+/** Which dead letters to replay; `{ all: true }` must be said out loud. */
+export type ReplaySelector = { referralId: string } | { code: string } | { all: true };
+
+export type QueueStats = {
+  pending: number;
+  /** Pending and due now (some may wait for their referral's running job). */
+  due: number;
+  /** Pending with a run time still ahead (back-off, Retry-After, not-before). */
+  scheduled: number;
+  running: number;
+  dead: number;
+  /** Dead letters counted by their error code. */
+  deadByCode: Record<string, number>;
+  /** Run time of the longest-waiting due job: the queue's lag. */
+  oldestDueAt: Date | null;
+};
+
+export type JobQueue = {
+  /**
+   * Asks for a sync of the referral. Folds into the referral's pending job when there is one: a fresh
+   * job keeps the earlier of the two run times; a job waiting out a retry keeps its time, because it is
+   * a back-off or a remote's Retry-After that a new hint must not cut short.
+   */
+  enqueue(referralId: string, options: EnqueueOptions): Promise<EnqueueResult>;
+  /** The next due job whose referral has no running job, marked running under a lease; oldest run time first. */
+  claim(options: ClaimOptions): Promise<Job | null>;
+  /** Heartbeat: the lease now ends `ms` from now. */
+  extendLease(job: Job, ms: number): Promise<ExtendLeaseResult>;
+  /** Done; also clears an older dead letter of the referral, which the sync has made obsolete. */
+  complete(job: Job): Promise<CompleteResult>;
+  /**
+   * Back to pending for another attempt, or to the dead letters when its attempts are used up. When the
+   * referral already has a pending job the two fold into one that keeps this job's attempts and run time.
+   */
+  retry(job: Job, options: RetryOptions): Promise<RetryResult>;
+  /** Gives up on the job now (permanent or configuration errors); it keeps the error until replayed. */
+  deadLetter(job: Job, error: JobError): Promise<DeadLetterResult>;
+  /**
+   * Resolves when a job may be claimable: at once when one is, on any enqueue or settled job, when the
+   * next run time comes, or when `signal` aborts (it resolves rather than rejects). Callers claim after.
+   */
+  waitForWork(signal?: AbortSignal): Promise<void>;
+  /**
+   * Puts jobs whose lease has expired back to pending (their attempt stays counted; a job out of
+   * attempts goes to the dead letters with code `lease_expired`). Run at boot and periodically.
+   * Returns how many jobs were recovered or dead-lettered.
+   */
+  recoverExpiredLeases(): Promise<number>;
+  stats(): Promise<QueueStats>;
+  /** Newest first; at most one per referral (a new dead letter replaces the referral's older one). */
+  deadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]>;
+  /** Makes the selected dead letters pending again with fresh attempts; returns how many were replayed. */
+  replay(selector: ReplaySelector): Promise<number>;
+};
+
+export type Link = {
+  referralId: string;
+  leadId: string;
+  lastReferralETag: string | null;
+  lastReferralUpdatedAt: string | null;
+  /** Hash of the lead fields last written to the CRM, to skip writes that change nothing. */
+  lastLeadHash: string | null;
+  /** Hash of the referral changes last written back to Partner Center. */
+  lastWriteBackHash: string | null;
+  syncedAt: string;
+};
+
+export type TimelineEntry = {
+  at: string;
+  /** e.g. `fetch-referral`, `upsert-lead`, `write-back`. */
+  step: string;
+  /** e.g. `ok`, `unchanged`, `retry`, `dead-letter`. */
+  outcome: string;
+  detail?: Record<string, unknown>;
+};
+
+export type TimelineEvent = {
+  id: string;
+  referralId: string;
+  at: string;
+  step: string;
+  outcome: string;
+  detail: Record<string, unknown> | null;
+};
+
+export type StoreStatus = {
+  inbox: { total: number; lastReceivedAt: string | null };
+  links: { total: number; lastSyncedAt: string | null };
+  jobs: QueueStats;
+};
+
+export type Store = {
+  /** Stores the entry and, for a `sync` entry with a referral id, enqueues its job, in one transaction. */
+  recordInbox(entry: InboxEntry): Promise<RecordInboxResult>;
+  getLink(referralId: string): Promise<Link | null>;
+  /** Inserts or replaces the referral's link, with the sync's timeline entries, in one transaction. */
+  saveLink(link: Link, timeline?: readonly TimelineEntry[]): Promise<void>;
+  /** Appends entries in one transaction (a sync that ended without a link to save). */
+  appendTimeline(referralId: string, entries: readonly TimelineEntry[]): Promise<void>;
+  /** Newest first. */
+  timeline(referralId: string, limit?: number): Promise<TimelineEvent[]>;
+  /** Newest first, across referrals. */
+  recentTimeline(limit: number): Promise<TimelineEvent[]>;
+  /** Opaque bytes; encryption happens above the store. */
+  getSecret(name: string): Promise<Uint8Array | null>;
+  putSecret(name: string, value: Uint8Array): Promise<void>;
+  status(): Promise<StoreStatus>;
+};
+
+/** What a backend factory returns: both ports over one database, so inbox and job share a transaction. */
+export type StorageBackend = {
+  store: Store;
+  queue: JobQueue;
+  close(): Promise<void>;
+};

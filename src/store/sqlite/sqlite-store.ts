@@ -1,0 +1,234 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type {
+  Clock,
+  InboxEntry,
+  Link,
+  RecordInboxResult,
+  Store,
+  TimelineEntry,
+  TimelineEvent,
+} from '../ports.ts';
+import { blobOf, integerOf, optionalTextOf, type Row, textOf } from './row-values.ts';
+import { guard, toStoreError } from './sqlite-errors.ts';
+import type { SqliteJobQueue } from './sqlite-job-queue.ts';
+import { inTransaction } from './transaction.ts';
+
+export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock: Clock): Store {
+  const insertInbox = db.prepare(`
+    INSERT INTO inbox (received_at, event_name, resource_uri, referral_id, kind, raw_body, headers)
+    VALUES (:receivedAt, :eventName, :resourceUri, :referralId, :kind, :rawBody, :headers)`);
+  const selectLink = db.prepare('SELECT * FROM links WHERE referral_id = ?');
+  const upsertLink = db.prepare(`
+    INSERT INTO links (
+      referral_id, lead_id, last_referral_etag, last_referral_updated_at,
+      last_lead_hash, last_write_back_hash, synced_at)
+    VALUES (
+      :referralId, :leadId, :lastReferralETag, :lastReferralUpdatedAt,
+      :lastLeadHash, :lastWriteBackHash, :syncedAt)
+    ON CONFLICT (referral_id) DO UPDATE SET
+      lead_id = excluded.lead_id,
+      last_referral_etag = excluded.last_referral_etag,
+      last_referral_updated_at = excluded.last_referral_updated_at,
+      last_lead_hash = excluded.last_lead_hash,
+      last_write_back_hash = excluded.last_write_back_hash,
+      synced_at = excluded.synced_at`);
+  const insertTimeline = db.prepare(`
+    INSERT INTO timeline (referral_id, at, step, outcome, detail)
+    VALUES (:referralId, :at, :step, :outcome, :detail)`);
+  const insertEntry = (referralId: string, { at, step, outcome, detail }: TimelineEntry) =>
+    insertTimeline.run({
+      referralId,
+      at,
+      step,
+      outcome,
+      detail: detail === undefined ? null : JSON.stringify(detail),
+    });
+  const timelineOfReferral = db.prepare(
+    'SELECT * FROM timeline WHERE referral_id = ? ORDER BY id DESC LIMIT ?',
+  );
+  const recentTimeline = db.prepare('SELECT * FROM timeline ORDER BY id DESC LIMIT ?');
+  const selectSecret = db.prepare('SELECT value FROM secrets WHERE name = ?');
+  const upsertSecret = db.prepare(`
+    INSERT INTO secrets (name, value, updated_at) VALUES (:name, :value, :updatedAt)
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+  const inboxSummary = db.prepare('SELECT count(*) AS total, max(received_at) AS last FROM inbox');
+  const linkSummary = db.prepare('SELECT count(*) AS total, max(synced_at) AS last FROM links');
+
+  const savepoint = db.prepare('SAVEPOINT inbox_entry');
+  const releaseSavepoint = db.prepare('RELEASE inbox_entry');
+  const rollbackSavepoint = db.prepare('ROLLBACK TO inbox_entry');
+
+  const lastSeenVersion = db.prepare('SELECT last_referral_updated_at FROM links WHERE referral_id = ?');
+  /** The event announces a change no later than the referral version our last sync saw. */
+  const alreadySynced = (referralId: string, changedAt: string | null | undefined): boolean => {
+    if (!changedAt) return false;
+    const row = lastSeenVersion.get(referralId) as Row | undefined;
+    const seen = row ? Date.parse(optionalTextOf(row, 'last_referral_updated_at') ?? '') : Number.NaN;
+    return Number.isFinite(seen) && Date.parse(changedAt) <= seen;
+  };
+
+  const recordOne = (entry: InboxEntry): RecordInboxResult => {
+    const names = entry.kind === 'sync' && entry.referralId !== null && entry.referralId !== '';
+    const skip = names && entry.referralId !== null && alreadySynced(entry.referralId, entry.changedAt);
+    const enqueues = names && !skip;
+    const { lastInsertRowid } = insertInbox.run({
+      receivedAt: entry.receivedAt,
+      eventName: entry.eventName,
+      resourceUri: entry.resourceUri,
+      referralId: entry.referralId,
+      kind: entry.kind,
+      rawBody: entry.rawBody,
+      headers: JSON.stringify(entry.headers),
+    });
+    if (enqueues && entry.referralId !== null)
+      queue.enqueueInTransaction(entry.referralId, { reason: 'webhook' });
+    return {
+      inboxId: String(lastInsertRowid),
+      jobEnqueued: enqueues,
+      ...(skip ? { alreadySynced: true } : {}),
+    };
+  };
+
+  /**
+   * Group commit: the callbacks that arrive within one turn of the event loop are written in one
+   * transaction, so one fsync (synchronous=FULL) acknowledges many webhooks instead of one each. Each
+   * entry sits in its own savepoint: a bad entry fails alone; a store that cannot commit fails them all,
+   * and none is acknowledged.
+   */
+  type PendingInbox = {
+    entry: InboxEntry;
+    resolve: (result: RecordInboxResult) => void;
+    reject: (error: unknown) => void;
+  };
+  const pendingInbox: PendingInbox[] = [];
+  const flushInbox = () => {
+    const batch = pendingInbox.splice(0);
+    let outcomes: Array<{ ok: true; result: RecordInboxResult } | { ok: false; error: unknown }>;
+    try {
+      outcomes = guard(() =>
+        inTransaction(db, () =>
+          batch.map(({ entry }) => {
+            savepoint.run();
+            try {
+              const result = recordOne(entry);
+              releaseSavepoint.run();
+              return { ok: true as const, result };
+            } catch (error) {
+              rollbackSavepoint.run();
+              releaseSavepoint.run();
+              return { ok: false as const, error: toStoreError(error) };
+            }
+          }),
+        ),
+      );
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    let enqueued = false;
+    outcomes.forEach((outcome, index) => {
+      const item = batch[index] as PendingInbox;
+      if (outcome.ok) {
+        enqueued ||= outcome.result.jobEnqueued;
+        item.resolve(outcome.result);
+      } else {
+        item.reject(outcome.error);
+      }
+    });
+    if (enqueued) queue.notify();
+  };
+
+  return {
+    recordInbox(entry) {
+      return new Promise<RecordInboxResult>((resolve, reject) => {
+        pendingInbox.push({ entry, resolve, reject });
+        if (pendingInbox.length === 1) setImmediate(flushInbox);
+      });
+    },
+
+    async getLink(referralId) {
+      const row = guard(() => selectLink.get(referralId) as Row | undefined);
+      return row ? rowToLink(row) : null;
+    },
+
+    async saveLink(link, timeline = []) {
+      guard(() =>
+        inTransaction(db, () => {
+          upsertLink.run({
+            referralId: link.referralId,
+            leadId: link.leadId,
+            lastReferralETag: link.lastReferralETag,
+            lastReferralUpdatedAt: link.lastReferralUpdatedAt,
+            lastLeadHash: link.lastLeadHash,
+            lastWriteBackHash: link.lastWriteBackHash,
+            syncedAt: link.syncedAt,
+          });
+          for (const entry of timeline) insertEntry(link.referralId, entry);
+        }),
+      );
+    },
+
+    async appendTimeline(referralId, entries) {
+      if (entries.length === 0) return;
+      guard(() =>
+        inTransaction(db, () => {
+          for (const entry of entries) insertEntry(referralId, entry);
+        }),
+      );
+    },
+
+    async timeline(referralId, limit = 100) {
+      return guard(() => timelineOfReferral.all(referralId, limit) as Row[]).map(rowToTimelineEvent);
+    },
+
+    async recentTimeline(limit) {
+      return guard(() => recentTimeline.all(limit) as Row[]).map(rowToTimelineEvent);
+    },
+
+    async getSecret(name) {
+      const row = guard(() => selectSecret.get(name) as Row | undefined);
+      // A copy, so callers can wipe or keep it without aliasing node:sqlite's buffer.
+      return row ? Uint8Array.from(blobOf(row, 'value')) : null;
+    },
+
+    async putSecret(name, value) {
+      guard(() => upsertSecret.run({ name, value, updatedAt: clock() }));
+    },
+
+    async status() {
+      return guard(() => {
+        const inbox = inboxSummary.get() as Row;
+        const links = linkSummary.get() as Row;
+        return {
+          inbox: { total: integerOf(inbox, 'total'), lastReceivedAt: optionalTextOf(inbox, 'last') },
+          links: { total: integerOf(links, 'total'), lastSyncedAt: optionalTextOf(links, 'last') },
+          jobs: queue.queueStats(),
+        };
+      });
+    },
+  };
+}
+
+function rowToLink(row: Row): Link {
+  return {
+    referralId: textOf(row, 'referral_id'),
+    leadId: textOf(row, 'lead_id'),
+    lastReferralETag: optionalTextOf(row, 'last_referral_etag'),
+    lastReferralUpdatedAt: optionalTextOf(row, 'last_referral_updated_at'),
+    lastLeadHash: optionalTextOf(row, 'last_lead_hash'),
+    lastWriteBackHash: optionalTextOf(row, 'last_write_back_hash'),
+    syncedAt: textOf(row, 'synced_at'),
+  };
+}
+
+function rowToTimelineEvent(row: Row): TimelineEvent {
+  const detail = optionalTextOf(row, 'detail');
+  return {
+    id: String(integerOf(row, 'id')),
+    referralId: textOf(row, 'referral_id'),
+    at: textOf(row, 'at'),
+    step: textOf(row, 'step'),
+    outcome: textOf(row, 'outcome'),
+    detail: detail === null ? null : (JSON.parse(detail) as Record<string, unknown>),
+  };
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createSecretBox } from '../auth/secret-box.ts';
+import { AuthError } from '../auth/token-provider.ts';
+import { type Disposition, RemoteError } from '../net/remote-error.ts';
+import { decideFailure } from './failure-policy.ts';
+
+const NOW = Date.parse('2026-11-02T09:00:00.000Z');
+
+const remote = (disposition: Disposition, code: string, retryAfterMs?: number) =>
+  new RemoteError({ remote: 'dataverse', disposition, code, message: `${code} happened`, retryAfterMs });
+
+describe('decideFailure', () => {
+  it.each([
+    ['retry', 'dataverse_unavailable', 'retry', 'dataverse_unavailable'],
+    ['dead_letter', 'dataverse_forbidden', 'dead_letter', 'dataverse_forbidden'],
+    ['not_found', 'referrals_not_found', 'dead_letter', 'referrals_not_found'],
+    ['reauthenticate', 'referrals_unauthorized', 'dead_letter', 'referrals_unauthorized'],
+    ['conflict', 'referrals_etag_mismatch', 'dead_letter', 'write_back_conflict'],
+  ] as const)('turns a RemoteError to %s (%s) into %s with code %s', (disposition, code, action, jobCode) => {
+    const decision = decideFailure(remote(disposition, code), NOW);
+    expect(decision).toEqual({
+      action,
+      error: { code: jobCode, message: expect.stringContaining(`${code} happened`) },
+    });
+  });
+
+  it("retries no earlier than the remote's Retry-After", () => {
+    const decision = decideFailure(remote('retry', 'dataverse_throttled', 12_000), NOW);
+    expect(decision).toEqual({
+      action: 'retry',
+      error: { code: 'dataverse_throttled', message: expect.any(String) },
+      notBefore: new Date(NOW + 12_000),
+    });
+  });
+
+  it('leaves the back-off to the queue when the remote said nothing about when', () => {
+    expect(decideFailure(remote('retry', 'dataverse_unavailable'), NOW)).not.toHaveProperty('notBefore');
+  });
+
+  it('dead-letters while nobody is signed in, and retries a failed token request', () => {
+    expect(decideFailure(new AuthError('login_required', 'run auth login'), NOW)).toEqual({
+      action: 'dead_letter',
+      error: { code: 'login_required', message: 'run auth login' },
+    });
+    expect(decideFailure(new AuthError('token_request_failed', 'entra down'), NOW)).toEqual({
+      action: 'retry',
+      error: { code: 'token_request_failed', message: 'entra down' },
+    });
+  });
+
+  it('dead-letters a referral that cannot be read (referral_invalid)', () => {
+    const invalid = Object.assign(new Error('id is missing'), { code: 'referral_invalid' });
+    expect(decideFailure(invalid, NOW)).toEqual({
+      action: 'dead_letter',
+      error: { code: 'referral_invalid', message: 'id is missing' },
+    });
+  });
+
+  it('retries anything unknown as internal_error', () => {
+    expect(decideFailure(new TypeError('x is undefined'), NOW)).toEqual({
+      action: 'retry',
+      error: { code: 'internal_error', message: 'x is undefined' },
+    });
+    expect(decideFailure('a thrown string', NOW)).toMatchObject({
+      action: 'retry',
+      error: { code: 'internal_error' },
+    });
+  });
+
+  it('dead-letters an unreadable stored secret with its own code', () => {
+    const sealed = createSecretBox(Buffer.alloc(32, 1).toString('base64')).seal(Buffer.from('{}'));
+    const unreadable = (() => {
+      try {
+        createSecretBox(undefined).open(sealed);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(decideFailure(unreadable, NOW)).toMatchObject({
+      action: 'dead_letter',
+      error: { code: 'secret_unreadable' },
+    });
+  });
+
+  it('retries a rejection without a value as internal_error', () => {
+    for (const nothing of [undefined, null]) {
+      expect(decideFailure(nothing, NOW)).toMatchObject({
+        action: 'retry',
+        error: { code: 'internal_error' },
+      });
+    }
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * What the queue does with a failed sync (pure). Remote errors were classified once by their remote;
+ * this only turns the classification into retry-or-dead-letter.
+ */
+import { AuthError } from '../auth/token-provider.ts';
+import { RemoteError } from '../net/remote-error.ts';
+import type { JobError } from '../store/ports.ts';
+
+export type FailureDecision =
+  | { action: 'retry'; error: JobError; notBefore?: Date }
+  | { action: 'dead_letter'; error: JobError };
+
+export function decideFailure(error: unknown, now: number): FailureDecision {
+  if (error instanceof RemoteError) {
+    const jobError = { code: error.code, message: error.message };
+    switch (error.disposition) {
+      case 'retry':
+        return {
+          action: 'retry',
+          error: jobError,
+          ...(error.retryAfterMs !== undefined ? { notBefore: new Date(now + error.retryAfterMs) } : {}),
+        };
+      case 'conflict':
+        // The referral kept changing under every re-read: someone else is writing it; a person should look.
+        return { action: 'dead_letter', error: { code: 'write_back_conflict', message: error.message } };
+      default:
+        return { action: 'dead_letter', error: jobError };
+    }
+  }
+  if (error instanceof AuthError) {
+    const jobError = { code: error.code, message: error.message };
+    // Nobody signed in: every retry would fail the same way until `auth login` and a replay.
+    return error.code === 'login_required'
+      ? { action: 'dead_letter', error: jobError }
+      : { action: 'retry', error: jobError };
+  }
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  // Data we cannot read and secrets we cannot open stay that way until a person acts (then `replay`).
+  if (code === 'referral_invalid' || code === 'secret_unreadable') {
+    return { action: 'dead_letter', error: { code, message: (error as Error).message } };
+  }
+  // Unknown failures may be bugs or passing trouble: retried, and dead-lettered when attempts run out.
+  const message = error instanceof Error ? error.message : String(error);
+  return { action: 'retry', error: { code: 'internal_error', message } };
+}

@@ -1,0 +1,93 @@
+/**
+ * The figures of a chaos run, read from where each fact lives: the emulators' traffic counters and
+ * delivery log (what was sent and what was injected), the connector's SQLite file (sync failures on the
+ * timeline), and the outcome computed by the test (leads, duplicates, lost, dead-lettered).
+ */
+import { DatabaseSync } from 'node:sqlite';
+import type { EmulatorWorld } from '../../src/emulators/world.ts';
+
+export type RunOutcome = {
+  referrals: number;
+  microsoftUpdates: number;
+  kills: number;
+  storeLockHolds: number;
+  leads: number;
+  duplicateLeads: number;
+  lost: number;
+  deadLettered: number;
+  unsyncable: number;
+  elapsedMs: number;
+};
+
+export type ChaosFigures = RunOutcome & {
+  deliveries: number;
+  duplicatedDeliveries: number;
+  reorderedDeliveries: number;
+  deliveryAttempts: number;
+  deliveryRetries: number;
+  deliveriesGivenUp: number;
+  ingressRefused503: number;
+  dataverseRequests: number;
+  dataverse5xx: number;
+  dataverse429: number;
+  referralsRequests: number;
+  referrals5xx: number;
+  syncRetries: number;
+};
+
+export function collectFigures(
+  world: EmulatorWorld,
+  databaseFile: string,
+  outcome: RunOutcome,
+): ChaosFigures {
+  const dispatch = world.webhooks.counters();
+  const traffic = world.traffic.counters();
+  const ingressRefused503 = world.webhooks
+    .deliveries()
+    .reduce((sum, delivery) => sum + delivery.attempts.filter((attempt) => attempt.status === 503).length, 0);
+  const db = new DatabaseSync(databaseFile, { readOnly: true });
+  try {
+    const failed = db
+      .prepare(`SELECT count(*) AS n FROM timeline WHERE step = 'sync' AND outcome = 'failed'`)
+      .get() as { n: number };
+    return {
+      ...outcome,
+      deliveries: dispatch.sent + dispatch.duplicated,
+      duplicatedDeliveries: dispatch.duplicated,
+      reorderedDeliveries: dispatch.reordered,
+      deliveryAttempts: dispatch.attempts,
+      deliveryRetries: dispatch.failedAttempts,
+      deliveriesGivenUp: dispatch.gaveUp,
+      ingressRefused503,
+      dataverseRequests: traffic.dataverse.total,
+      dataverse5xx: traffic.dataverse.injected['5xx'],
+      dataverse429: traffic.dataverse.injected['429'],
+      referralsRequests: traffic.referrals.total,
+      referrals5xx: traffic.referrals.injected['5xx'],
+      syncRetries: failed.n,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const share = (part: number, whole: number) => `${((100 * part) / Math.max(1, whole)).toFixed(1)}%`;
+
+export function formatFigures(f: ChaosFigures): string {
+  return [
+    '── chaos run ───────────────────────────────────────────────',
+    `events      ${f.referrals} referrals created, ${f.microsoftUpdates} Microsoft edits`,
+    `            ${f.deliveries} webhook deliveries (${f.duplicatedDeliveries} duplicated, ${f.reorderedDeliveries} reordered), ${f.deliveryAttempts} attempts`,
+    `faults      Dataverse ${f.dataverse5xx} × 5xx (${share(f.dataverse5xx, f.dataverseRequests)}), ${f.dataverse429} × 429 (${share(f.dataverse429, f.dataverseRequests)}) of ${f.dataverseRequests}`,
+    `            Referrals API ${f.referrals5xx} × 5xx (${share(f.referrals5xx, f.referralsRequests)}) of ${f.referralsRequests}`,
+    `            ingress 503 ${f.ingressRefused503} (${share(f.ingressRefused503, f.deliveries)} of deliveries; ${f.storeLockHolds} store-lock holds)`,
+    `            ${f.unsyncable} referrals the CRM rejects`,
+    `retries     ${f.deliveryRetries} delivery retries, ${f.syncRetries} sync retries, ${f.deliveriesGivenUp} deliveries given up`,
+    `kills       ${f.kills} × SIGKILL + restart`,
+    `leads       ${f.leads} leads, ${f.duplicateLeads} duplicates`,
+    `lost        ${f.lost}`,
+    `dead        ${f.deadLettered} dead-lettered`,
+    `time        ${(f.elapsedMs / 1000).toFixed(1)} s`,
+    '────────────────────────────────────────────────────────────',
+  ].join('\n');
+}

@@ -1,0 +1,139 @@
+/**
+ * The emulated world plus everything the connector process needs before its first start: a free port
+ * kept across restarts, the trust anchors, a YAML configuration, a signed-in Partner Center user in the
+ * SQLite file, and the webhook registered at the connector's URL. The sign-in and registration run in
+ * this process with a connector built from the same file, as `auth login` and `webhooks register` would.
+ */
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loginWithDeviceCode } from '../../src/auth/device-code-login.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { createConnector } from '../../src/connector.ts';
+import { DEV_CREDENTIALS } from '../../src/emulators/credentials.ts';
+import type { DataverseOptions } from '../../src/emulators/dataverse/index.ts';
+import type { FaultSettings } from '../../src/emulators/shared/traffic.ts';
+import { type EmulatorWorld, startEmulators } from '../../src/emulators/world.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { registerWebhook } from '../../src/partner-center/register-webhook.ts';
+
+export type ChaosWorldOptions = {
+  dataDir: string;
+  seed: string;
+  dispatcherRetryDelaysMs: readonly number[];
+  dispatcherConcurrency: number;
+  reorderHoldMs: number;
+  rejectLeads: DataverseOptions['rejectLeads'];
+  /** Connector configuration beyond the world's URLs and credentials, as nested YAML. */
+  connector: Record<string, unknown>;
+};
+
+export type ChaosWorld = {
+  world: EmulatorWorld;
+  configFile: string;
+  databaseFile: string;
+  port: number;
+  /** The referral link the connector puts on leads (`referrals.urlOf`). */
+  referralUrlOf: (referralId: string) => string;
+  referralIdColumn: string;
+  setFaults(faults: FaultSettings): void;
+  close(): Promise<void>;
+};
+
+export async function startChaosWorld(options: ChaosWorldOptions): Promise<ChaosWorld> {
+  const world = await startEmulators({
+    seed: options.seed,
+    entra: { deviceCodeAutoApprove: DEV_CREDENTIALS.username, deviceCodeIntervalSeconds: 0.05 },
+    webhooks: {
+      retryDelaysMs: options.dispatcherRetryDelaysMs,
+      concurrency: options.dispatcherConcurrency,
+      reorderHoldMs: options.reorderHoldMs,
+    },
+    dataverse: { rejectLeads: options.rejectLeads },
+  });
+  try {
+    const port = await freePort();
+    const tlsCaFile = join(options.dataDir, 'emulators-tls-ca.pem');
+    const signingRootFile = join(options.dataDir, 'emulators-signing-root.pem');
+    writeFileSync(tlsCaFile, world.tlsCaPem ?? '');
+    writeFileSync(signingRootFile, world.signingRootPem);
+    const configFile = join(options.dataDir, 'referral-connector.yaml');
+    const base = {
+      dataDir: options.dataDir,
+      server: { host: '127.0.0.1', port },
+      entra: { authorityHost: world.urls.entra },
+      partnerCenter: {
+        tenantId: world.credentials.tenant,
+        clientId: world.credentials.clientId,
+        clientSecret: world.credentials.clientSecret,
+        referralsUrl: world.urls.referrals,
+        webhooksUrl: world.urls.webhooks,
+        certificateHosts: [world.certificateHost],
+        issuerCertificateHosts: [world.certificateHost],
+        trustedRootsFile: signingRootFile,
+      },
+      crm: { dynamics: { url: world.dataverseOrgUrl } },
+      tls: { extraCaFile: tlsCaFile },
+    };
+    writeFileSync(configFile, stringify(deepMerge(base, options.connector)));
+
+    const config = loadConfig({ file: configFile, env: {}, ignoreDefaultFile: true });
+    const connector = await createConnector(config, { logger: createLogger({ level: 'silent' }) });
+    let referralUrlOf: (id: string) => string;
+    try {
+      await loginWithDeviceCode(connector.partnerCenterApp, config.partnerCenter.referralsAudience, () => {});
+      const registered = await registerWebhook(
+        connector.webhooks,
+        {
+          webhookUrl: `http://127.0.0.1:${port}/webhooks/partner-center`,
+          webhookEvents: [...config.partnerCenter.webhookEvents],
+          signatureInMsSignatureHeader: false,
+        },
+        { overwriteForeign: false },
+      );
+      if (registered.outcome === 'foreign_url') throw new Error('the emulated tenant already had a webhook');
+      referralUrlOf = connector.referrals.urlOf;
+    } finally {
+      await connector.stop(1_000);
+    }
+
+    return {
+      world,
+      configFile,
+      databaseFile: join(options.dataDir, 'referral-connector.db'),
+      port,
+      referralUrlOf,
+      referralIdColumn: config.crm.dynamics.referralIdColumn,
+      setFaults: (faults) => world.traffic.setFaults(faults),
+      close: () => world.close(),
+    };
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
+}
+
+/** A port nobody listens on now, so the connector can keep it across restarts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+type Tree = Record<string, unknown>;
+function deepMerge(base: Tree, extra: Tree): Tree {
+  const merged: Tree = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = merged[key];
+    merged[key] = isTree(current) && isTree(value) ? deepMerge(current, value) : value;
+  }
+  return merged;
+}
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

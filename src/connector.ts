@@ -230,7 +230,6 @@ export async function createConnector(config: Config, options: ConnectorOptions)
         await backend.store.recordInbox({
           ...entry,
           receivedAt: entry.receivedAt.toISOString(),
-          changedAt: entry.changedAt?.toISOString() ?? null,
         });
       },
       bodyLimit: config.server.bodyLimitBytes,

@@ -12,8 +12,8 @@ export type InboxEntry = {
   /** The referral to enqueue a sync for; null = record only. */
   referralId: string | null;
   kind: NotificationKind;
-  /** ResourceChangeUtcDate of the event, when it had a readable one. */
-  changedAt: Date | null;
+  /** ResourceChangeUtcDate of the event as a UTC instant with 7 fractional digits, when readable. */
+  changedAt: string | null;
   /** The verified body as received (UTF-8), kept for audit and replay. */
   rawBody: string;
   /** Headers worth keeping for diagnosis; never the signature or Authorization. */

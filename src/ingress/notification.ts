@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toUtcInstant } from '../core/utc-instant.ts';
 import { type Refusal, refuse } from './rejection-reasons.ts';
 
 /**
@@ -26,7 +27,7 @@ export type PartnerCenterNotification = {
   resourceName: string | null;
   auditUri: string | null;
   /** Null when absent or unreadable: only ever informative (events are hints). */
-  resourceChangedAt: Date | null;
+  resourceChangedAt: string | null;
   /** The referral to sync; null unless `kind` is `sync`. */
   referralId: string | null;
 };
@@ -88,7 +89,7 @@ export function parseNotification(
       resourceUri: payload.ResourceUri,
       resourceName: payload.ResourceName ?? null,
       auditUri: payload.AuditUri ?? null,
-      resourceChangedAt: parseChangeDate(payload.ResourceChangeUtcDate),
+      resourceChangedAt: toUtcInstant(payload.ResourceChangeUtcDate),
       referralId,
     },
   };
@@ -136,14 +137,4 @@ export function referralIdFromUri(resourceUri: string): string | null {
   return GUID.test(id) ? id.toLowerCase() : id;
 }
 
-const CHANGE_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/i;
-
 /** ISO-8601 with any number of fractional digits (docs show 7, a real event 6) and an optional offset. */
-export function parseChangeDate(text: string | null | undefined): Date | null {
-  const match = text ? CHANGE_DATE.exec(text.trim()) : null;
-  if (!match) return null;
-  const fraction = (match[2] ?? '').padEnd(3, '0').slice(0, 3);
-  const offset = (match[3] ?? 'Z').toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
-  const date = new Date(`${match[1]}.${fraction}${offset}`);
-  return Number.isNaN(date.getTime()) ? null : date;
-}

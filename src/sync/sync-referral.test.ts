@@ -156,9 +156,7 @@ describe('syncReferral', () => {
 
   it('re-reads and re-applies the write-back when the referral changed under it (412)', async () => {
     const served = incoming();
-    const racing = racedOnce(referrals, (id) =>
-      cw.world.referrals.update(id, { details: { notes: 'Edited by Microsoft during the sync.' } }),
-    );
+    const racing = racedOnce(referrals, (id) => cw.world.referrals.update(id, { favorite: true }));
     const { result, calls } = await callsDuring(() => syncReferral(served.id, deps({ referrals: racing })));
 
     const [lead] = leadsOf(served.id);
@@ -167,17 +165,42 @@ describe('syncReferral', () => {
       `${PATCH_REFERRAL} 412`,
       `${PATCH_REFERRAL} 200`,
     ]);
+    // The edit touched no mapped field: the lead written before the conflict still holds.
+    expect(calls.filter((call) => call.includes('/leads'))).toEqual([`${UPSERT_LEAD} 201`]);
     expect(cw.world.referrals.get(served.id)).toMatchObject({
       externalReferenceId: lead?.leadid,
-      details: expect.objectContaining({ notes: 'Edited by Microsoft during the sync.' }),
+      favorite: true,
     });
     const steps = (await backend.store.timeline(served.id)).map((event) => `${event.step}:${event.outcome}`);
     expect(steps).toContain('write-back:conflict');
+  });
 
-    // The edit made during the race reaches the lead with the next sync.
-    const next = await syncReferral(served.id, deps());
-    expect(next).toMatchObject({ lead: 'updated', referral: 'unchanged' });
-    expect(leadsOf(served.id)[0]?.description).toContain('Edited by Microsoft during the sync.');
+  it('writes the lead again in the same sync when the change made during the conflict is mapped', async () => {
+    const served = incoming();
+    const racing = racedOnce(referrals, (id) =>
+      cw.world.referrals.update(id, { details: { notes: 'Edited by Microsoft during the sync.' } }),
+    );
+    const { result, calls } = await callsDuring(() => syncReferral(served.id, deps({ referrals: racing })));
+
+    expect(result).toMatchObject({ lead: 'created', referral: 'updated' });
+    expect(calls.filter((call) => call.includes('/leads'))).toEqual([
+      `${UPSERT_LEAD} 201`,
+      `${UPSERT_LEAD} 200`,
+    ]);
+    expect(leadsOf(served.id)).toEqual([
+      expect.objectContaining({
+        description: expect.stringContaining('Edited by Microsoft during the sync.'),
+      }),
+    ]);
+    // What the link records as synced is what the lead holds: the event of that edit is an echo now.
+    const after = cw.world.referrals.get(served.id);
+    expect(await backend.store.getLink(served.id)).toMatchObject({
+      lastReferralETag: after?.eTag,
+      lastReferralUpdatedAt: after?.updatedDateTime,
+    });
+    const next = await callsDuring(() => syncReferral(served.id, deps()));
+    expect(next.result).toMatchObject({ lead: 'unchanged', referral: 'unchanged' });
+    expect(next.calls).toEqual([`${GET_REFERRAL} 200`]);
   });
 
   it('writes nothing after a conflict when the re-read referral is Closed', async () => {

@@ -6,7 +6,7 @@
  *   4. map the lead back to referral changes (pure) and write them with If-Match; on 412 re-read, re-apply
  *   5. remember the link and the steps on the referral's timeline
  */
-import { toReferralKey } from '../core/index.ts';
+import { type LeadDraft, type LeadState, type ReferralKey, toReferralKey } from '../core/index.ts';
 import type { CrmAdapter } from '../crm/crm-adapter.ts';
 import { leadHash, mapLeadToReferralChanges, mapReferralToLead, toJsonPatch } from '../mapping/index.ts';
 import { RemoteError } from '../net/remote-error.ts';
@@ -35,6 +35,7 @@ export type SyncResult = {
 
 export async function syncReferral(referralId: string, deps: SyncDependencies): Promise<SyncResult> {
   const now = deps.now ?? Date.now;
+  const attempts = deps.maxWriteBackAttempts ?? 3;
   const timeline: TimelineEntry[] = [];
   const step = (name: string, outcome: string, detail?: Record<string, unknown>) =>
     timeline.push({ at: new Date(now()).toISOString(), step: name, outcome, ...(detail ? { detail } : {}) });
@@ -46,68 +47,81 @@ export async function syncReferral(referralId: string, deps: SyncDependencies): 
       substatus: referral.substatus,
       eTag: referral.eTag,
     });
-
-    const key = toReferralKey(referral.id);
-    const { draft, warnings } = mapReferralToLead(referral, { referralUrl: deps.referrals.urlOf });
-    if (warnings.length > 0) step('map-lead', 'warnings', { warnings: warnings.map((w) => w.code) });
-    const hash = leadHash(draft);
     const link = await deps.store.getLink(referral.id);
+    const key = toReferralKey(referral.id);
+    /** The hash of the fields the lead now carries, as far as this sync knows. */
+    let leadHashInCrm = link?.lastLeadHash ?? null;
+    /** The lead as this sync last wrote or read it, for the fields of `hash`. */
+    let current: WrittenLead | undefined;
 
-    // Our own write-back comes back as a referral-updated event: same eTag as we left it, nothing to do.
-    if (link && link.lastReferralETag === referral.eTag && link.lastLeadHash === hash) {
-      step('sync', 'unchanged', { eTag: referral.eTag });
+    const finish = async (
+      lead: WrittenLead,
+      referralOutcome: SyncResult['referral'],
+    ): Promise<SyncResult> => {
+      // The link and the timeline land together: a crash leaves both or neither.
+      await deps.store.saveLink(
+        {
+          referralId: referral.id,
+          leadId: lead.state.leadId,
+          lastReferralETag: referral.eTag,
+          lastReferralUpdatedAt: referral.updatedDateTime,
+          // A closed lead kept its old fields: remember the old hash so a reopened lead gets the new ones.
+          lastLeadHash: leadHashInCrm,
+          lastWriteBackHash: link?.lastWriteBackHash ?? null,
+          syncedAt: new Date(now()).toISOString(),
+        },
+        timeline.splice(0),
+      );
       return {
         referralId: referral.id,
-        leadId: link.leadId,
-        lead: 'unchanged',
-        referral: 'unchanged',
-        leadWrittenAt: now(),
+        leadId: lead.state.leadId,
+        lead: lead.lead,
+        referral: referralOutcome,
+        leadWrittenAt: lead.writtenAt,
       };
-    }
-    let lead: SyncResult['lead'];
-    let state = link?.lastLeadHash === hash ? await deps.crm.readLead(key) : null;
-    if (state) {
-      lead = 'unchanged';
-      step('upsert-lead', 'unchanged', { leadId: state.leadId, phase: state.phase });
-    } else {
-      try {
-        const written = await deps.crm.upsertLead(draft);
-        state = written;
-        lead = written.created ? 'created' : 'updated';
-        step('upsert-lead', lead, { leadId: written.leadId, phase: written.phase });
-      } catch (error) {
-        // A qualified or disqualified lead is read-only in the CRM: its state still flows back.
-        if (!(error instanceof RemoteError && error.code === 'lead_closed')) throw error;
-        state = await deps.crm.readLead(key);
-        if (!state) throw error;
-        lead = 'closed';
-        step('upsert-lead', 'lead-closed', { leadId: state.leadId, phase: state.phase });
+    };
+
+    for (let attempt = 1; ; attempt++) {
+      const { draft, warnings } = mapReferralToLead(referral, { referralUrl: deps.referrals.urlOf });
+      if (warnings.length > 0) step('map-lead', 'warnings', { warnings: warnings.map((w) => w.code) });
+      const hash = leadHash(draft);
+
+      // Our own write-back comes back as a referral-updated event: same eTag as we left it, nothing to do.
+      if (!current && link && link.lastReferralETag === referral.eTag && link.lastLeadHash === hash) {
+        step('sync', 'unchanged', { eTag: referral.eTag });
+        return {
+          referralId: referral.id,
+          leadId: link.leadId,
+          lead: 'unchanged',
+          referral: 'unchanged',
+          leadWrittenAt: now(),
+        };
       }
-    }
-    const leadWrittenAt = now();
+      // After a conflict that left the mapped fields alone, the lead this sync just wrote still holds.
+      if (current?.hash !== hash) {
+        const put = await putLead(draft, leadHashInCrm === hash, key, deps, step);
+        if (put.outcome !== 'closed') leadHashInCrm = hash;
+        current = {
+          state: put.state,
+          hash,
+          // Written again after a conflict: the sync reports what it did first (created stays created).
+          lead: current && current.lead !== 'unchanged' ? current.lead : put.outcome,
+          writtenAt: now(),
+        };
+      }
+      if (!deps.writeBack) return await finish(current, 'not-written');
 
-    let referralOutcome: SyncResult['referral'] = 'not-written';
-    if (deps.writeBack) {
-      const written = await writeBack(referral, state, deps, step);
-      referral = written.referral;
-      referralOutcome = written.changed ? 'updated' : 'unchanged';
+      const written = await writeBack(referral, current.state, deps, step);
+      if (written.kind === 'written') {
+        referral = written.referral;
+        return await finish(current, written.changed ? 'updated' : 'unchanged');
+      }
+      // 412: the referral changed under us. Its new state may change the lead too, so the whole sync runs
+      // again on it; saving only the write-back would mark that change as synced while the lead lacks it.
+      step('write-back', 'conflict', { attempt });
+      if (attempt >= attempts) throw written.error;
+      referral = await deps.referrals.get(referral.id);
     }
-
-    // The link and the timeline land together: a crash leaves both or neither.
-    await deps.store.saveLink(
-      {
-        referralId: referral.id,
-        leadId: state.leadId,
-        lastReferralETag: referral.eTag,
-        lastReferralUpdatedAt: referral.updatedDateTime,
-        // A closed lead kept its old fields: remember the old hash so a reopened lead gets the new ones.
-        lastLeadHash: lead === 'closed' ? (link?.lastLeadHash ?? null) : hash,
-        lastWriteBackHash: link?.lastWriteBackHash ?? null,
-        syncedAt: new Date(now()).toISOString(),
-      },
-      timeline.splice(0),
-    );
-    return { referralId: referral.id, leadId: state.leadId, lead, referral: referralOutcome, leadWrittenAt };
   } catch (error) {
     step('sync', 'failed', {
       code:
@@ -121,31 +135,60 @@ export async function syncReferral(referralId: string, deps: SyncDependencies): 
   }
 }
 
-async function writeBack(
-  initial: Referral,
-  state: NonNullable<Awaited<ReturnType<CrmAdapter['readLead']>>>,
+type WrittenLead = { state: LeadState; hash: string; lead: SyncResult['lead']; writtenAt: number };
+type Step = (name: string, outcome: string, detail?: Record<string, unknown>) => void;
+
+/** Upserts the lead, or only reads its state when the CRM already has these fields. */
+async function putLead(
+  draft: LeadDraft,
+  alreadyInCrm: boolean,
+  key: ReferralKey,
   deps: SyncDependencies,
-  step: (name: string, outcome: string, detail?: Record<string, unknown>) => void,
-): Promise<{ referral: Referral; changed: boolean }> {
-  const attempts = deps.maxWriteBackAttempts ?? 3;
-  let referral = initial;
-  for (let attempt = 1; ; attempt++) {
-    const changes = mapLeadToReferralChanges(referral, state);
-    const operations = changes ? toJsonPatch(changes) : [];
-    if (operations.length === 0) {
-      // Also after a 412: the re-read referral needs nothing (someone else wrote it, or it closed).
-      step('write-back', 'unchanged');
-      return { referral, changed: false };
-    }
-    try {
-      const updated = await deps.referrals.patch(referral.id, operations, referral.eTag);
-      step('write-back', 'ok', { paths: operations.map((op) => op.path), eTag: updated.eTag });
-      return { referral: updated, changed: true };
-    } catch (error) {
-      if (!(error instanceof RemoteError && error.disposition === 'conflict') || attempt >= attempts)
-        throw error;
-      step('write-back', 'conflict', { attempt });
-      referral = await deps.referrals.get(referral.id);
-    }
+  step: Step,
+): Promise<{ state: LeadState; outcome: SyncResult['lead'] }> {
+  const existing = alreadyInCrm ? await deps.crm.readLead(key) : null;
+  if (existing) {
+    step('upsert-lead', 'unchanged', { leadId: existing.leadId, phase: existing.phase });
+    return { state: existing, outcome: 'unchanged' };
+  }
+  try {
+    const written = await deps.crm.upsertLead(draft);
+    const outcome = written.created ? 'created' : 'updated';
+    step('upsert-lead', outcome, { leadId: written.leadId, phase: written.phase });
+    return { state: written, outcome };
+  } catch (error) {
+    // A qualified or disqualified lead is read-only in the CRM: its state still flows back.
+    if (!(error instanceof RemoteError && error.code === 'lead_closed')) throw error;
+    const state = await deps.crm.readLead(key);
+    if (!state) throw error;
+    step('upsert-lead', 'lead-closed', { leadId: state.leadId, phase: state.phase });
+    return { state, outcome: 'closed' };
+  }
+}
+
+type WriteBackResult =
+  | { kind: 'written'; referral: Referral; changed: boolean }
+  | { kind: 'conflict'; error: RemoteError };
+
+async function writeBack(
+  referral: Referral,
+  state: LeadState,
+  deps: SyncDependencies,
+  step: Step,
+): Promise<WriteBackResult> {
+  const changes = mapLeadToReferralChanges(referral, state);
+  const operations = changes ? toJsonPatch(changes) : [];
+  if (operations.length === 0) {
+    // Also after a 412: the re-read referral needs nothing (someone else wrote it, or it closed).
+    step('write-back', 'unchanged');
+    return { kind: 'written', referral, changed: false };
+  }
+  try {
+    const updated = await deps.referrals.patch(referral.id, operations, referral.eTag);
+    step('write-back', 'ok', { paths: operations.map((op) => op.path), eTag: updated.eTag });
+    return { kind: 'written', referral: updated, changed: true };
+  } catch (error) {
+    if (error instanceof RemoteError && error.disposition === 'conflict') return { kind: 'conflict', error };
+    throw error;
   }
 }

@@ -29,15 +29,18 @@ describe('an event announcing a version the last sync already saw', () => {
       syncedAt: '2026-11-22T10:00:01.200Z',
     });
 
-    const echo = await backend.store.recordInbox(entry('2026-11-22T10:00:01.123Z'));
+    const echo = await backend.store.recordInbox(entry('2026-11-22T10:00:01.1234567+00:00'));
     expect(echo).toMatchObject({ jobEnqueued: false, alreadySynced: true });
     expect((await backend.queue.stats()).pending).toBe(0);
 
+    // Within the same millisecond, but a later change: a Date would have taken it for the echo.
+    const sameMillisecond = await backend.store.recordInbox(entry('2026-11-22T10:00:01.1234568Z'));
+    expect(sameMillisecond.jobEnqueued).toBe(true);
     const undated = await backend.store.recordInbox(entry(null));
     expect(undated.jobEnqueued).toBe(true);
     const later = await backend.store.recordInbox(entry('2026-11-22T10:00:03.000Z'));
     expect(later.jobEnqueued).toBe(true);
-    expect((await backend.store.status()).inbox.total).toBe(3);
+    expect((await backend.store.status()).inbox.total).toBe(4);
     await backend.close();
   });
 });

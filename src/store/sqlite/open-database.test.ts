@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './open-database.ts';
+import { durableModeOf, openDatabase } from './open-database.ts';
 import { databasePathIn, useTempDirectory } from './test-support.ts';
 
 const pragma = (db: ReturnType<typeof openDatabase>, name: string) =>
@@ -8,11 +8,12 @@ const pragma = (db: ReturnType<typeof openDatabase>, name: string) =>
 describe('openDatabase', () => {
   const tempDirectory = useTempDirectory();
 
-  it('opens in WAL mode with full sync, foreign keys and a busy timeout by default', () => {
+  it('opens in WAL mode, resting at normal sync with full sync for durable commits, foreign keys and a busy timeout', () => {
     const db = openDatabase({ path: databasePathIn(tempDirectory()) });
 
     expect(pragma(db, 'journal_mode')).toBe('wal');
-    expect(pragma(db, 'synchronous')).toBe(2);
+    expect(pragma(db, 'synchronous')).toBe(1);
+    expect(durableModeOf(db)).toBe('FULL');
     expect(pragma(db, 'foreign_keys')).toBe(1);
     expect(pragma(db, 'busy_timeout')).toBe(2_000);
     db.close();
@@ -25,7 +26,7 @@ describe('openDatabase', () => {
       busyTimeoutMs: 50,
     });
 
-    expect(pragma(db, 'synchronous')).toBe(1);
+    expect(durableModeOf(db)).toBe('NORMAL');
     expect(pragma(db, 'busy_timeout')).toBe(50);
     db.close();
   });

@@ -6,8 +6,9 @@ export type OpenDatabaseOptions = {
   /** A file path; `:memory:` works but has no WAL and is for throwaway use only. */
   path: string;
   /**
-   * FULL (default) syncs the WAL on every commit: an acknowledged webhook may be the only record of the
-   * event. NORMAL is ~3× faster but may lose the last commits on power loss (never on a process crash).
+   * For durable commits (see `Durability` in ./transaction.ts). FULL (default) syncs the WAL on each of
+   * them: an acknowledged webhook may be the only record of the event. NORMAL never syncs, so even those
+   * may be lost on power loss (never on a process crash). Relaxed commits are always NORMAL.
    */
   synchronous?: Synchronous;
   /** How long a write waits for another process's lock before failing as `busy`. Blocks the event loop. */
@@ -19,6 +20,13 @@ export const DATABASE_DEFAULTS = {
   busyTimeoutMs: 2_000,
 } as const satisfies Partial<OpenDatabaseOptions>;
 
+const durableModes = new WeakMap<DatabaseSync, Synchronous>();
+
+/** The `synchronous` mode the durable commits of this connection use. */
+export function durableModeOf(db: DatabaseSync): Synchronous {
+  return durableModes.get(db) ?? DATABASE_DEFAULTS.synchronous;
+}
+
 export function openDatabase(options: OpenDatabaseOptions): DatabaseSync {
   const db = new DatabaseSync(options.path, {
     timeout: options.busyTimeoutMs ?? DATABASE_DEFAULTS.busyTimeoutMs,
@@ -26,18 +34,13 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseSync {
   });
   try {
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec(
-      `PRAGMA synchronous = ${synchronousPragma(options.synchronous ?? DATABASE_DEFAULTS.synchronous)}`,
-    );
+    // The resting mode; durable transactions raise it to FULL around their commit when so configured.
+    db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
+    durableModes.set(db, options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL');
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
-}
-
-// A fixed lookup rather than the option itself, so nothing but these two words reaches the SQL.
-function synchronousPragma(mode: Synchronous): 'FULL' | 'NORMAL' {
-  return mode === 'NORMAL' ? 'NORMAL' : 'FULL';
 }

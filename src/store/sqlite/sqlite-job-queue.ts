@@ -15,7 +15,7 @@ import { type BackoffPolicy, retryDelayMs } from '../retry-backoff.ts';
 import type { WorkSignal } from '../work-signal.ts';
 import { integerOf, optionalIntegerOf, optionalTextOf, type Row, textOf } from './row-values.ts';
 import { guard } from './sqlite-errors.ts';
-import { inTransaction } from './transaction.ts';
+import { type Durability, inTransaction } from './transaction.ts';
 
 export type SqliteJobQueueOptions = {
   clock: Clock;
@@ -218,9 +218,16 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
     };
   }
 
-  /** Runs `work`, wakes idle workers when it changed something, and types store failures. */
-  function write<T>(work: () => T, changed: (result: T) => boolean = () => true): T {
-    const result = guard(() => inTransaction(db, work));
+  /**
+   * Runs `work`, wakes idle workers when it changed something, and types store failures. The workers'
+   * own moves are `relaxed` (redoing an idempotent sync is all their loss costs); see ./transaction.ts.
+   */
+  function write<T>(
+    work: () => T,
+    changed: (result: T) => boolean = () => true,
+    durability: Durability = 'durable',
+  ): T {
+    const result = guard(() => inTransaction(db, work, durability));
     if (changed(result)) signal.notify();
     return result;
   }
@@ -265,6 +272,7 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
           return { outcome: 'completed' } as const;
         },
         (result) => result.outcome === 'completed',
+        'relaxed',
       );
     },
 
@@ -286,6 +294,7 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
           return { outcome: 'retried', runAt: new Date(runAt) } as const;
         },
         (result) => result.outcome !== 'lease_lost',
+        'relaxed',
       );
     },
 
@@ -298,6 +307,7 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
           return { outcome: 'dead_lettered' } as const;
         },
         (result) => result.outcome !== 'lease_lost',
+        'relaxed',
       );
     },
 
@@ -325,6 +335,7 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
           return expired.length;
         },
         (count) => count > 0,
+        'relaxed',
       );
     },
 

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { isNoLaterThan } from '../../core/utc-instant.ts';
 import type {
   Clock,
   InboxEntry,
@@ -63,8 +64,8 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
   const alreadySynced = (referralId: string, changedAt: string | null | undefined): boolean => {
     if (!changedAt) return false;
     const row = lastSeenVersion.get(referralId) as Row | undefined;
-    const seen = row ? Date.parse(optionalTextOf(row, 'last_referral_updated_at') ?? '') : Number.NaN;
-    return Number.isFinite(seen) && Date.parse(changedAt) <= seen;
+    // Compared at tick precision: a Date would take a change within the same millisecond for the echo.
+    return row !== undefined && isNoLaterThan(changedAt, optionalTextOf(row, 'last_referral_updated_at'));
   };
 
   const recordOne = (entry: InboxEntry): RecordInboxResult => {
@@ -153,27 +154,35 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
 
     async saveLink(link, timeline = []) {
       guard(() =>
-        inTransaction(db, () => {
-          upsertLink.run({
-            referralId: link.referralId,
-            leadId: link.leadId,
-            lastReferralETag: link.lastReferralETag,
-            lastReferralUpdatedAt: link.lastReferralUpdatedAt,
-            lastLeadHash: link.lastLeadHash,
-            lastWriteBackHash: link.lastWriteBackHash,
-            syncedAt: link.syncedAt,
-          });
-          for (const entry of timeline) insertEntry(link.referralId, entry);
-        }),
+        inTransaction(
+          db,
+          () => {
+            upsertLink.run({
+              referralId: link.referralId,
+              leadId: link.leadId,
+              lastReferralETag: link.lastReferralETag,
+              lastReferralUpdatedAt: link.lastReferralUpdatedAt,
+              lastLeadHash: link.lastLeadHash,
+              lastWriteBackHash: link.lastWriteBackHash,
+              syncedAt: link.syncedAt,
+            });
+            for (const entry of timeline) insertEntry(link.referralId, entry);
+          },
+          'relaxed',
+        ),
       );
     },
 
     async appendTimeline(referralId, entries) {
       if (entries.length === 0) return;
       guard(() =>
-        inTransaction(db, () => {
-          for (const entry of entries) insertEntry(referralId, entry);
-        }),
+        inTransaction(
+          db,
+          () => {
+            for (const entry of entries) insertEntry(referralId, entry);
+          },
+          'relaxed',
+        ),
       );
     },
 
@@ -192,7 +201,7 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
     },
 
     async putSecret(name, value) {
-      guard(() => upsertSecret.run({ name, value, updatedAt: clock() }));
+      guard(() => inTransaction(db, () => upsertSecret.run({ name, value, updatedAt: clock() })));
     },
 
     async status() {

@@ -1,6 +1,21 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { durableModeOf } from './open-database.ts';
 
-type TransactionStatements = { begin: StatementSync; commit: StatementSync; rollback: StatementSync };
+/**
+ * What a commit must survive.
+ * - `durable`: power loss, when the store is configured FULL (the default). For what would be lost for
+ *   good: an acknowledged webhook, a replay asked for, a secret, a migration.
+ * - `relaxed`: a process crash, not power loss (WAL without fsync). For the workers' bookkeeping —
+ *   claims, leases, completions, links, the timeline — whose loss only makes an idempotent sync run
+ *   again. A later durable commit syncs the WAL with everything before it, so order is kept.
+ */
+export type Durability = 'durable' | 'relaxed';
+
+type TransactionStatements = {
+  begin: StatementSync;
+  commit: StatementSync;
+  rollback: StatementSync;
+};
 
 // Prepared once per connection: parsing BEGIN/COMMIT on every call is a measurable share of a job's cost.
 const statementsByDatabase = new WeakMap<DatabaseSync, TransactionStatements>();
@@ -23,16 +38,24 @@ function statementsFor(db: DatabaseSync): TransactionStatements {
  * the write lock up front, so a busy database fails at BEGIN instead of midway. `work` must be
  * synchronous: an await inside would let other callers' statements join this transaction.
  */
-export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
-  const { begin, commit, rollback } = statementsFor(db);
-  begin.run();
+export function inTransaction<T>(db: DatabaseSync, work: () => T, durability: Durability = 'durable'): T {
+  const statements = statementsFor(db);
+  // The connection rests at NORMAL (see openDatabase); FULL only around the commits that need it.
+  const syncs = durability === 'durable' && durableModeOf(db) === 'FULL';
+  // Not prepared statements: SQLite applies this pragma when it compiles it, not when it runs.
+  if (syncs) db.exec('PRAGMA synchronous = FULL');
   try {
-    const result = work();
-    commit.run();
-    return result;
-  } catch (error) {
-    // A failed COMMIT may already have rolled back on its own.
-    if (db.isOpen && db.isTransaction) rollback.run();
-    throw error;
+    statements.begin.run();
+    try {
+      const result = work();
+      statements.commit.run();
+      return result;
+    } catch (error) {
+      // A failed COMMIT may already have rolled back on its own.
+      if (db.isOpen && db.isTransaction) statements.rollback.run();
+      throw error;
+    }
+  } finally {
+    if (syncs && db.isOpen) db.exec('PRAGMA synchronous = NORMAL');
   }
 }

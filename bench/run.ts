@@ -141,15 +141,6 @@ try {
       comparison: '<=',
       threshold,
     });
-    if (e2e.addedLatencyConcurrency64) {
-      extraTargets.push({
-        key: 'e2e.addedLatencyConcurrency64.p50Ms',
-        label: `(same, sync.concurrency 64 instead of 8)`,
-        unit: 'ms',
-        comparison: '<=',
-        threshold,
-      });
-    }
   }
   results.callsPerReferral = await scenario('calls', () => runCalls(ctx));
   results.backlog = await scenario('backlog', () => runBacklog({ ...ctx, runs: backlogRuns }));

@@ -5,6 +5,7 @@
  * clocks are this machine's wall clock). Measured with no added latency, then with 50 ms added to
  * every call the connector makes (Entra, Referrals, webhook API and certificate host, Dataverse).
  */
+import { configSchema } from '../../src/config/config-schema.ts';
 import type { FaultSettings } from '../../src/emulators/shared/traffic.ts';
 import type { EmulatorWorld } from '../../src/emulators/world.ts';
 import { LIFTED_DATAVERSE_LIMITS } from '../support/bench-world.ts';
@@ -18,6 +19,7 @@ export const E2E_RATE_PER_SECOND = 200;
 /** A rate the connector sustains today, to show latency without queueing. */
 export const LOW_RATE_PER_SECOND = 50;
 export const ADDED_LATENCY_MS = 50;
+const DEFAULT_SYNC_CONCURRENCY = configSchema.shape.sync.parse({}).concurrency;
 
 export type E2eRun = {
   events: number;
@@ -39,6 +41,7 @@ export type E2eVariant = {
   p99Ms: number | null;
   ratePerSecond: number;
   sustainedPerSecond: number | null;
+  /** The connector's `sync.concurrency` (its default). */
   syncConcurrency: number;
   runs: E2eRun[];
 };
@@ -50,8 +53,6 @@ export type E2eFigures = {
   /** Remote calls made one after another from the webhook until the lead is written. */
   sequentialCallsBeforeLead: number;
   addedLatency: E2eVariant & { addedMs: number; targetP50Ms: number };
-  /** The same with `sync.concurrency` raised to 64: what the default of 8 leaves on the table. */
-  addedLatencyConcurrency64: E2eVariant | null;
   noLatency: E2eVariant;
   /** No added latency at 50 events/s, which the connector keeps up with: latency without a queue. */
   atLowRate: E2eVariant;
@@ -84,42 +85,18 @@ export async function runE2e(ctx: ScenarioContext): Promise<E2eFigures> {
     noLatency = await measureVariant(ctx, connected, 'no added latency', {
       events: events.plain,
       rate: E2E_RATE_PER_SECOND,
-      concurrency: 8,
     });
     atLowRate = await measureVariant(ctx, connected, `no added latency at ${LOW_RATE_PER_SECOND}/s`, {
       events: events.lowRate,
       rate: LOW_RATE_PER_SECOND,
-      concurrency: 8,
     });
     connected.bench.world.traffic.setFaults(ADDED_LATENCY);
     addedLatency = await measureVariant(ctx, connected, `+${ADDED_LATENCY_MS} ms per call`, {
       events: events.latency,
       rate: E2E_RATE_PER_SECOND,
-      concurrency: 8,
     });
   } finally {
     await connected.close();
-  }
-
-  let concurrency64: E2eVariant | null = null;
-  if (!ctx.quick) {
-    const wide = await startConnectedWorld(ctx, 'e2e-concurrency-64', {
-      seed: 'bench-e2e-64',
-      dataverseLimits: LIFTED_DATAVERSE_LIMITS,
-      config: { 'sync.concurrency': 64 },
-      nonDefault: true,
-    });
-    try {
-      await warmUp(wide);
-      wide.bench.world.traffic.setFaults(ADDED_LATENCY);
-      concurrency64 = await measureVariant(ctx, wide, `+${ADDED_LATENCY_MS} ms per call, concurrency 64`, {
-        events: events.latency,
-        rate: E2E_RATE_PER_SECOND,
-        concurrency: 64,
-      });
-    } finally {
-      await wide.close();
-    }
   }
 
   return {
@@ -134,7 +111,6 @@ export async function runE2e(ctx: ScenarioContext): Promise<E2eFigures> {
       addedMs: ADDED_LATENCY_MS,
       targetP50Ms: sequentialCalls * ADDED_LATENCY_MS + 15,
     },
-    addedLatencyConcurrency64: concurrency64,
   };
 }
 
@@ -159,7 +135,7 @@ async function measureVariant(
   ctx: ScenarioContext,
   connected: ConnectedWorld,
   label: string,
-  load: { events: number; rate: number; concurrency: number },
+  load: { events: number; rate: number },
 ): Promise<E2eVariant> {
   const runs: E2eRun[] = [];
   for (let run = 1; run <= ctx.runs; run++) {
@@ -175,7 +151,7 @@ async function measureVariant(
     p99Ms: round(median(runs.map((r) => r.p99Ms))),
     ratePerSecond: load.rate,
     sustainedPerSecond: round(median(runs.map((r) => r.sustainedPerSecond)), 0),
-    syncConcurrency: load.concurrency,
+    syncConcurrency: DEFAULT_SYNC_CONCURRENCY,
     runs,
   };
 }

@@ -170,7 +170,7 @@ export const configSchema = z.strictObject({
         .int()
         .min(1)
         .max(256)
-        .default(32)
+        .default(64)
         .describe('referrals synced in parallel'),
       maxAttempts: z.coerce
         .number()

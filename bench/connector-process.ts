@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       heapUsedBytes: memory.heapUsed,
       heapTotalBytes: memory.heapTotal,
       externalBytes: memory.external,
+      arrayBuffersBytes: memory.arrayBuffers,
       queue: { pending: queue.pending, due: queue.due, running: queue.running, dead: queue.dead },
       cpuUserMs: usage.userCPUTime / 1000,
       cpuSystemMs: usage.systemCPUTime / 1000,

@@ -32,6 +32,7 @@ export type BacklogSample = {
   rssMb: number;
   heapTotalMb: number;
   heapUsedMb: number;
+  externalMb: number;
   pending: number;
   dead: number;
 };
@@ -159,6 +160,7 @@ async function drain(
       rssMb: round(stats.rssBytes / MB) ?? 0,
       heapTotalMb: round(stats.heapTotalBytes / MB) ?? 0,
       heapUsedMb: round(stats.heapUsedBytes / MB) ?? 0,
+      externalMb: round(stats.externalBytes / MB) ?? 0,
       pending: stats.queue.pending,
       dead: stats.queue.dead,
     };

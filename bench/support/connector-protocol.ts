@@ -26,7 +26,9 @@ export type ConnectorStats = {
   maxRssBytes: number;
   heapUsedBytes: number;
   heapTotalBytes: number;
+  /** Memory V8 does not manage but knows of (C++ objects tied to JS, buffers); includes arrayBuffers. */
   externalBytes: number;
+  arrayBuffersBytes: number;
   queue: { pending: number; due: number; running: number; dead: number };
   cpuUserMs: number;
   cpuSystemMs: number;

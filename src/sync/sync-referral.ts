@@ -3,7 +3,8 @@
  *   1. read the referral (latest state: events are hints, not data)
  *   2. map it to a lead (pure) and skip the CRM write when the mapped fields did not change
  *   3. upsert the lead on the referral key (idempotent), or read its state when nothing changed
- *   4. map the lead back to referral changes (pure) and write them with If-Match; on 412 re-read, re-apply
+ *   4. map the lead back to referral changes (pure) and write them with If-Match; on 412 re-read the referral
+ *      and go again from 2, so a change made meanwhile reaches the lead too (bounded attempts)
  *   5. remember the link and the steps on the referral's timeline
  */
 import { type LeadDraft, type LeadState, type ReferralKey, toReferralKey } from '../core/index.ts';
@@ -20,7 +21,7 @@ export type SyncDependencies = {
   store: Store;
   writeBack: boolean;
   now?: () => number;
-  /** Attempts at the write-back when the referral keeps changing under us (412). */
+  /** Attempts at the map → lead → write-back round when the referral keeps changing under us (412). */
   maxWriteBackAttempts?: number;
 };
 

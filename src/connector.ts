@@ -28,6 +28,7 @@ import { createMetrics } from './observability/metrics.ts';
 import { createReferralsClient, type ReferralsClient } from './partner-center/referrals-client.ts';
 import { createWebhooksClient, type WebhooksClient } from './partner-center/webhooks-client.ts';
 import type { StorageBackend } from './store/ports.ts';
+import { createPruner } from './store/pruner.ts';
 import { createSqliteBackend } from './store/sqlite/create-sqlite-backend.ts';
 import { databasePath } from './store/sqlite/database-path.ts';
 import { whileBusy } from './store/store-errors.ts';
@@ -36,6 +37,8 @@ import { syncReferral } from './sync/sync-referral.ts';
 import { createSyncWorkers, type SettledJob, type SyncWorkers } from './sync/sync-workers.ts';
 
 export const PARTNER_CENTER_TOKEN_CACHE = 'msal-cache/partner-center';
+/** Inbox and timeline retention is applied at start and then hourly. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 export type Connector = {
   config: Config;
@@ -237,6 +240,14 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     }),
   });
 
+  const pruner = createPruner({
+    store: backend.store,
+    logger,
+    inboxRetentionDays: config.store.inboxRetentionDays,
+    timelineRetentionDays: config.store.timelineRetentionDays,
+    intervalMs: PRUNE_INTERVAL_MS,
+  });
+
   let workersStarted = false;
   return {
     config,
@@ -258,13 +269,14 @@ export async function createConnector(config: Config, options: ConnectorOptions)
       if (startOptions.workers !== false) {
         workers.start();
         if (config.sync.reconcileIntervalSeconds > 0) reconciler.start();
+        pruner.start();
         workersStarted = true;
       }
       return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     },
     async stop(deadlineMs = 10_000) {
       accepting = false;
-      if (workersStarted) await Promise.all([reconciler.stop(), workers.stop(deadlineMs)]);
+      if (workersStarted) await Promise.all([reconciler.stop(), pruner.stop(), workers.stop(deadlineMs)]);
       await app.close();
       await Promise.allSettled([certificates.close(), ...clients.map((http) => http.close())]);
       await backend.close();

@@ -234,6 +234,16 @@ export const configSchema = z.strictObject({
         .min(0)
         .default(2000)
         .describe('how long a write waits for the database lock before the webhook gets 503'),
+      inboxRetentionDays: z.coerce
+        .number()
+        .min(0)
+        .default(30)
+        .describe('days a received callback is kept for audit and replay (0: for ever)'),
+      timelineRetentionDays: z.coerce
+        .number()
+        .min(0)
+        .default(90)
+        .describe('days the steps of each sync are kept (0: for ever); links and dead letters stay'),
     })
     .prefault({}),
   secrets: z

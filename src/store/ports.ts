@@ -218,7 +218,16 @@ export type Store = {
   getSecret(name: string): Promise<Uint8Array | null>;
   putSecret(name: string, value: Uint8Array): Promise<void>;
   status(): Promise<StoreStatus>;
+  /**
+   * Deletes up to `limit` of the oldest inbox rows received before `inboxBefore`, and of the oldest
+   * timeline events before `timelineBefore` (ISO-8601; null keeps them), in one short transaction, so
+   * callers loop while something was deleted. Jobs, links, dead letters and secrets are never pruned.
+   */
+  prune(options: PruneOptions): Promise<PruneResult>;
 };
+
+export type PruneOptions = { inboxBefore: string | null; timelineBefore: string | null; limit: number };
+export type PruneResult = { inbox: number; timeline: number };
 
 /** What a backend factory returns: both ports over one database, so inbox and job share a transaction. */
 export type StorageBackend = {

@@ -145,6 +145,46 @@ describe('sqlite store', () => {
     });
   });
 
+  describe('prune', () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 2, 9, minute)).toISOString();
+
+    it('deletes the oldest rows before the cutoffs, a bounded batch per call, and nothing else', async () => {
+      const { store, queue, close } = open();
+      for (let minute = 0; minute < 5; minute++) {
+        await store.recordInbox({ ...event, receivedAt: at(minute), referralId: `ref-${minute}` });
+        await store.appendTimeline(`ref-${minute}`, [
+          { at: at(minute), step: 'fetch-referral', outcome: 'ok' },
+        ]);
+      }
+      await store.saveLink(link);
+
+      expect(await store.prune({ inboxBefore: at(3), timelineBefore: at(1), limit: 2 })).toEqual({
+        inbox: 2,
+        timeline: 1,
+      });
+      expect(await store.prune({ inboxBefore: at(3), timelineBefore: null, limit: 2 })).toEqual({
+        inbox: 1,
+        timeline: 0,
+      });
+      expect(await store.prune({ inboxBefore: at(3), timelineBefore: at(1), limit: 2 })).toEqual({
+        inbox: 0,
+        timeline: 0,
+      });
+
+      expect((await store.status()).inbox.total).toBe(2);
+      expect((await store.recentTimeline(10)).map((e) => e.referralId)).toEqual([
+        'ref-4',
+        'ref-3',
+        'ref-2',
+        'ref-1',
+      ]);
+      // Jobs and links are not the pruner's.
+      expect((await queue.stats()).pending).toBe(5);
+      expect(await store.getLink('ref-1')).toMatchObject({ leadId: 'lead-1' });
+      await close();
+    });
+  });
+
   describe('durability', () => {
     it('finds the jobs of a stopped process when reopened, and recovers the one it held', async () => {
       const path = databasePathIn(tempDirectory());

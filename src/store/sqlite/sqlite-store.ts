@@ -52,6 +52,11 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
   const upsertSecret = db.prepare(`
     INSERT INTO secrets (name, value, updated_at) VALUES (:name, :value, :updatedAt)
     ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+  // Oldest first by id (ids grow with time): each call deletes a bounded batch and never scans far.
+  const pruneInbox = db.prepare(`
+    DELETE FROM inbox WHERE id IN (SELECT id FROM inbox ORDER BY id LIMIT :limit) AND received_at < :before`);
+  const pruneTimeline = db.prepare(`
+    DELETE FROM timeline WHERE id IN (SELECT id FROM timeline ORDER BY id LIMIT :limit) AND at < :before`);
   const inboxSummary = db.prepare('SELECT count(*) AS total, max(received_at) AS last FROM inbox');
   const linkSummary = db.prepare('SELECT count(*) AS total, max(synced_at) AS last FROM links');
 
@@ -202,6 +207,22 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
 
     async putSecret(name, value) {
       guard(() => inTransaction(db, () => upsertSecret.run({ name, value, updatedAt: clock() })));
+    },
+
+    async prune({ inboxBefore, timelineBefore, limit }) {
+      return guard(() =>
+        inTransaction(
+          db,
+          () => ({
+            inbox: inboxBefore === null ? 0 : Number(pruneInbox.run({ limit, before: inboxBefore }).changes),
+            timeline:
+              timelineBefore === null
+                ? 0
+                : Number(pruneTimeline.run({ limit, before: timelineBefore }).changes),
+          }),
+          'relaxed',
+        ),
+      );
     },
 
     async status() {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../observability/logger.ts';
+import type { PruneOptions, PruneResult } from './ports.ts';
+import { createPruner } from './pruner.ts';
+import { createSqliteBackend } from './sqlite/create-sqlite-backend.ts';
+import { databasePathIn, useTempDirectory } from './sqlite/test-support.ts';
+
+const DAY_MS = 86_400_000;
+const NOW = Date.UTC(2026, 10, 22, 12, 0);
+const logger = createLogger({ level: 'silent' });
+
+describe('pruner', () => {
+  const tempDirectory = useTempDirectory();
+
+  it('deletes everything past retention in batches, keeping what is younger', async () => {
+    const backend = createSqliteBackend({ path: databasePathIn(tempDirectory()) });
+    const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
+    for (let i = 0; i < 25; i++) {
+      const receivedAt = daysAgo(40 - i * 0.01);
+      await backend.store.recordInbox({
+        receivedAt,
+        eventName: 'referral-updated',
+        resourceUri: `https://api.partnercenter.microsoft.com/engagements/v1/referrals/ref-${i}`,
+        referralId: `ref-${i}`,
+        kind: 'sync',
+        rawBody: '{}',
+        headers: {},
+      });
+      await backend.store.appendTimeline(`ref-${i}`, [
+        { at: daysAgo(i < 12 ? 100 : 10), step: 's', outcome: 'ok' },
+      ]);
+    }
+    await backend.store.recordInbox({
+      receivedAt: daysAgo(1),
+      eventName: 'referral-updated',
+      resourceUri: 'u',
+      referralId: 'ref-new',
+      kind: 'sync',
+      rawBody: '{}',
+      headers: {},
+    });
+    const calls: PruneOptions[] = [];
+    const store = {
+      prune: (options: PruneOptions): Promise<PruneResult> => {
+        calls.push(options);
+        return backend.store.prune(options);
+      },
+    };
+    const pruner = createPruner({
+      store,
+      logger,
+      inboxRetentionDays: 30,
+      timelineRetentionDays: 90,
+      intervalMs: 3_600_000,
+      batchSize: 10,
+      now: () => NOW,
+    });
+
+    expect(await pruner.runOnce()).toEqual({ inbox: 25, timeline: 12 });
+    expect(calls).toHaveLength(3);
+    expect(calls[0]).toEqual({ inboxBefore: daysAgo(30), timelineBefore: daysAgo(90), limit: 10 });
+    expect((await backend.store.status()).inbox.total).toBe(1);
+    expect(await backend.store.recentTimeline(100)).toHaveLength(13);
+    await backend.close();
+  });
+
+  it('keeps everything when both retentions are 0, without touching the store', async () => {
+    let calls = 0;
+    const pruner = createPruner({
+      store: {
+        prune: async () => {
+          calls += 1;
+          return { inbox: 0, timeline: 0 };
+        },
+      },
+      logger,
+      inboxRetentionDays: 0,
+      timelineRetentionDays: 0,
+      intervalMs: 3_600_000,
+    });
+    expect(await pruner.runOnce()).toEqual({ inbox: 0, timeline: 0 });
+    expect(calls).toBe(0);
+  });
+});

@@ -32,6 +32,7 @@ import { createPruner } from './store/pruner.ts';
 import { createSqliteBackend } from './store/sqlite/create-sqlite-backend.ts';
 import { databasePath } from './store/sqlite/database-path.ts';
 import { whileBusy } from './store/store-errors.ts';
+import { type CrmChangePoller, createCrmChangePoller } from './sync/crm-change-poller.ts';
 import { createReconciler, type Reconciler } from './sync/reconciler.ts';
 import { syncReferral } from './sync/sync-referral.ts';
 import { createSyncWorkers, type SettledJob, type SyncWorkers } from './sync/sync-workers.ts';
@@ -51,6 +52,7 @@ export type Connector = {
   partnerCenterApp: ReturnType<typeof createMsalPublicApp>;
   workers: SyncWorkers;
   reconciler: Reconciler;
+  crmChanges: CrmChangePoller;
   app: FastifyInstance;
   metrics: ReturnType<typeof createMetrics>;
   ingressCounters: ReturnType<typeof createIngressCounters>;
@@ -185,8 +187,12 @@ export async function createConnector(config: Config, options: ConnectorOptions)
   const metrics = createMetrics();
   const workers = createSyncWorkers({
     queue: backend.queue,
-    sync: (referralId) =>
-      syncReferral(referralId, { referrals, crm, store: backend.store, writeBack: config.sync.writeBack }),
+    sync: (referralId, job) =>
+      syncReferral(
+        referralId,
+        { referrals, crm, store: backend.store, writeBack: config.sync.writeBack },
+        { leadChanged: job.reason === 'crm-change' },
+      ),
     concurrency: config.sync.concurrency,
     leaseMs: config.sync.leaseSeconds * 1000,
     workerId: `worker-${process.pid}`,
@@ -240,6 +246,14 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     }),
   });
 
+  const crmChanges = createCrmChangePoller({
+    crm,
+    store: backend.store,
+    queue: backend.queue,
+    logger,
+    intervalMs: config.sync.crmPollSeconds * 1000,
+  });
+
   const pruner = createPruner({
     store: backend.store,
     logger,
@@ -259,6 +273,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     partnerCenterApp,
     workers,
     reconciler,
+    crmChanges,
     app,
     metrics,
     ingressCounters,
@@ -269,6 +284,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
       if (startOptions.workers !== false) {
         workers.start();
         if (config.sync.reconcileIntervalSeconds > 0) reconciler.start();
+        if (config.sync.crmPollSeconds > 0) crmChanges.start();
         pruner.start();
         workersStarted = true;
       }
@@ -276,7 +292,8 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     },
     async stop(deadlineMs = 10_000) {
       accepting = false;
-      if (workersStarted) await Promise.all([reconciler.stop(), pruner.stop(), workers.stop(deadlineMs)]);
+      if (workersStarted)
+        await Promise.all([reconciler.stop(), crmChanges.stop(), pruner.stop(), workers.stop(deadlineMs)]);
       await app.close();
       await Promise.allSettled([certificates.close(), ...clients.map((http) => http.close())]);
       await backend.close();

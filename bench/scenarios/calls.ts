@@ -17,6 +17,8 @@ export type PhaseCounts = {
   callsPerReferral: number;
   /** Referral list pages read by the reconciler (every 5 minutes by default), if a pass fell in the phase. */
   reconcilerCalls: number;
+  /** Dataverse change-feed pages read by the CRM change poller (every minute by default), counted apart. */
+  changeFeedCalls: number;
   syncsPerReferral: number;
   maxSyncsPerReferral: number;
   tokensFetched: number;
@@ -25,6 +27,7 @@ export type PhaseCounts = {
 };
 
 const LIST_ENDPOINT = 'GET /v1.0/engagements/referrals';
+const CHANGE_FEED_ENDPOINT = 'GET /leads';
 
 export type CallsRun = { single: Record<PhaseName, PhaseCounts>; many: Record<PhaseName, PhaseCounts> };
 export type PhaseName = 'new' | 'noopUpdate' | 'burst10';
@@ -138,10 +141,12 @@ function countsOf(world: EmulatorWorld, referrals: number, syncs: Map<string, nu
   const byEndpoint: Record<string, number> = {};
   let calls = 0;
   let reconcilerCalls = 0;
+  let changeFeedCalls = 0;
   for (const service of ['referrals', 'dataverse', 'webhooks'] as const) {
     for (const [endpoint, counter] of Object.entries(counters[service].byEndpoint)) {
       byEndpoint[`${service} ${endpoint}`] = counter.count;
       if (service === 'referrals' && endpoint === LIST_ENDPOINT) reconcilerCalls += counter.count;
+      else if (service === 'dataverse' && endpoint === CHANGE_FEED_ENDPOINT) changeFeedCalls += counter.count;
       else calls += counter.count;
     }
   }
@@ -155,6 +160,7 @@ function countsOf(world: EmulatorWorld, referrals: number, syncs: Map<string, nu
     referrals,
     callsPerReferral: round(calls / referrals, 2) ?? 0,
     reconcilerCalls,
+    changeFeedCalls,
     syncsPerReferral: round(perReferral.reduce((a, b) => a + b, 0) / referrals, 2) ?? 0,
     maxSyncsPerReferral: Math.max(0, ...perReferral),
     tokensFetched,

@@ -206,6 +206,11 @@ export const configSchema = z.strictObject({
         .describe(
           'how often to list changed referrals, catching events Partner Center never delivered (0: off)',
         ),
+      crmPollSeconds: z.coerce
+        .number()
+        .min(0)
+        .default(60)
+        .describe('how often to ask the CRM which leads sellers qualified or disqualified (0: off)'),
       reconcileLookbackHours: z.coerce
         .number()
         .min(0)

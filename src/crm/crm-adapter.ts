@@ -6,6 +6,14 @@ import type { LeadDraft, LeadState, ReferralKey } from '../core/index.ts';
 
 export type UpsertResult = LeadState & { created: boolean };
 
+export type DecidedLeads = {
+  referralKeys: ReferralKey[];
+  /** Where the next call continues. */
+  cursor: string;
+  /** No cursor, or the CRM no longer knew it: every decided lead is listed, as a new starting point. */
+  fromScratch: boolean;
+};
+
 export type CrmAdapter = {
   readonly kind: string;
   /**
@@ -16,5 +24,10 @@ export type CrmAdapter = {
   upsertLead(draft: LeadDraft): Promise<UpsertResult>;
   /** The lead for a referral, or null when none exists. */
   readLead(referralId: ReferralKey): Promise<LeadState | null>;
+  /**
+   * Optional change feed: the referral keys of leads a seller has qualified or disqualified since
+   * `cursor` (null: from scratch). Their state may move the referral, while no referral event says so.
+   */
+  decidedLeads?(cursor: string | null): Promise<DecidedLeads>;
   close(): Promise<void>;
 };

@@ -128,6 +128,20 @@ describe('syncReferral', () => {
     expect(calls).toEqual([`${GET_REFERRAL} 200`]);
   });
 
+  it('reads the lead and writes the decision back when the CRM says the lead changed, though the referral did not', async () => {
+    const served = incoming();
+    await syncReferral(served.id, deps());
+    const [lead] = leadsOf(served.id);
+    if (!lead) throw new Error('expected a lead');
+    cw.world.dataverse.sellerQualify(lead.leadid);
+
+    const { result, calls } = await callsDuring(() => syncReferral(served.id, deps(), { leadChanged: true }));
+
+    expect(result).toMatchObject({ lead: 'unchanged', referral: 'updated' });
+    expect(calls).toEqual([`${GET_REFERRAL} 200`, `${READ_LEAD} 200`, `${PATCH_REFERRAL} 200`]);
+    expect(cw.world.referrals.get(served.id)).toMatchObject({ status: 'Active', substatus: 'Accepted' });
+  });
+
   it('reads the lead but does not write it when only fields the lead does not carry changed', async () => {
     const served = incoming();
     await syncReferral(served.id, deps());

@@ -34,7 +34,16 @@ export type SyncResult = {
   leadWrittenAt: number;
 };
 
-export async function syncReferral(referralId: string, deps: SyncDependencies): Promise<SyncResult> {
+export type SyncOptions = {
+  /** The CRM's change feed says the lead changed: read it even when the referral did not change. */
+  leadChanged?: boolean;
+};
+
+export async function syncReferral(
+  referralId: string,
+  deps: SyncDependencies,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
   const now = deps.now ?? Date.now;
   const attempts = deps.maxWriteBackAttempts ?? 3;
   const timeline: TimelineEntry[] = [];
@@ -88,7 +97,8 @@ export async function syncReferral(referralId: string, deps: SyncDependencies): 
       const hash = leadHash(draft);
 
       // Our own write-back comes back as a referral-updated event: same eTag as we left it, nothing to do.
-      if (!current && link && link.lastReferralETag === referral.eTag && link.lastLeadHash === hash) {
+      const echo = link && link.lastReferralETag === referral.eTag && link.lastLeadHash === hash;
+      if (!current && echo && !options.leadChanged) {
         step('sync', 'unchanged', { eTag: referral.eTag });
         return {
           referralId: referral.id,

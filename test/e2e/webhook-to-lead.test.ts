@@ -128,6 +128,26 @@ describe('signed webhook → Dynamics 365 lead → write-back', () => {
     expect(leadOf(toQualify.id)).toHaveLength(1);
   });
 
+  it("writes a seller's decision back with no referral event at all, through the CRM change feed", async () => {
+    const referrals = demo.world.referrals.all();
+    const untouched = referrals.find(
+      (referral) => referral.status === 'New' && leadOf(referral.id)[0]?.statecode === 0,
+    );
+    const lead = untouched && leadOf(untouched.id)[0];
+    if (!untouched || !lead) throw new Error('expected an open lead from the first test');
+    await demo.connector.crmChanges.runOnce();
+
+    demo.world.dataverse.sellerQualify(lead.leadid);
+    expect(await demo.connector.crmChanges.runOnce()).toEqual({ enqueued: 1, fromScratch: false });
+
+    await waitFor(() => demo.world.referrals.get(untouched.id)?.status === 'Active');
+    expect(demo.world.referrals.get(untouched.id)).toMatchObject({ status: 'Active', substatus: 'Accepted' });
+    // Nothing else moved: the feed names only decided leads, and the pass after finds nothing new.
+    expect(await demo.connector.crmChanges.runOnce()).toEqual({ enqueued: 0, fromScratch: false });
+    const timeline = await demo.connector.backend.store.timeline(untouched.id, 5);
+    expect(timeline.map((event) => `${event.step}:${event.outcome}`)).toContain('write-back:ok');
+  });
+
   it('rejects a callback that is not genuinely signed, and stores nothing for it', async () => {
     const before = await demo.connector.backend.store.status();
     const response = await fetch(`${demo.connectorUrl}/webhooks/partner-center`, {

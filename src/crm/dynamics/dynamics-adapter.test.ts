@@ -168,4 +168,64 @@ describe('dynamics adapter', () => {
 
     expect(failure).toMatchObject({ disposition: 'retry', code: 'dataverse_throttled', retryAfterMs: 9_000 });
   });
+
+  describe('change feed (decided leads)', () => {
+    const decide = async () => {
+      const qualified = await crm.upsertLead(leadDraft({ referralId: freshKey() }));
+      const disqualified = await crm.upsertLead(leadDraft({ referralId: freshKey() }));
+      const open = await crm.upsertLead(leadDraft({ referralId: freshKey() }));
+      return { qualified, disqualified, open };
+    };
+    const keyOf = (leadId: string) =>
+      cw.world.dataverse.leads().find((l) => l.leadid === leadId)?.new_referralid;
+
+    it('lists the decided leads from scratch, then only the leads decided since, never open ones', async () => {
+      const before = await decide();
+      cw.world.dataverse.sellerQualify(before.qualified.leadId);
+      const first = await crm.decidedLeads?.(null);
+      expect(first?.fromScratch).toBe(true);
+      expect(first?.referralKeys).toContain(keyOf(before.qualified.leadId));
+      expect(first?.referralKeys).not.toContain(keyOf(before.open.leadId));
+
+      const after = await decide();
+      cw.world.dataverse.sellerUpdate(after.disqualified.leadId, { statecode: 2, statuscode: 6 });
+      // Our own upserts change leads too; only decisions come back.
+      await crm.upsertLead(leadDraft({ referralId: keyOf(after.open.leadId) as never, topic: 'edited' }));
+      const next = await crm.decidedLeads?.(first?.cursor ?? null);
+      expect(next).toMatchObject({ fromScratch: false, referralKeys: [keyOf(after.disqualified.leadId)] });
+
+      const quiet = await crm.decidedLeads?.(next?.cursor ?? null);
+      expect(quiet).toMatchObject({ fromScratch: false, referralKeys: [] });
+    });
+
+    it('starts over from scratch when Dataverse no longer knows the cursor', async () => {
+      const start = await crm.decidedLeads?.(null);
+      const { qualified } = await decide();
+      cw.world.dataverse.sellerQualify(qualified.leadId);
+      const lifetime = (lifetimeMs: number) =>
+        cw.http('dataverse').send({
+          method: 'PUT',
+          url: `${cw.world.urls.control}/dataverse/delta-token-lifetime`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ lifetimeMs }),
+        });
+      await lifetime(1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      try {
+        const again = await crm.decidedLeads?.(start?.cursor ?? null);
+        expect(again?.fromScratch).toBe(true);
+        expect(again?.referralKeys).toContain(keyOf(qualified.leadId));
+      } finally {
+        await lifetime(7 * 86_400_000);
+      }
+    });
+
+    it('refuses to follow a change link off the organization API', async () => {
+      const failure = await remoteFailure(
+        crm.decidedLeads?.('https://elsewhere.example/api/data/v9.2/leads?$deltatoken=1') ??
+          Promise.resolve(),
+      );
+      expect(failure).toMatchObject({ code: 'change_feed_invalid' });
+    });
+  });
 });

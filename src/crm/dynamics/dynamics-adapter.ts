@@ -5,10 +5,10 @@
  */
 import { sendAuthorized } from '../../auth/send-authorized.ts';
 import type { TokenProvider } from '../../auth/token-provider.ts';
-import type { LeadDraft, LeadState, ReferralKey } from '../../core/index.ts';
+import { type LeadDraft, type LeadState, type ReferralKey, toReferralKey } from '../../core/index.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../net/http-client.ts';
 import { RemoteError } from '../../net/remote-error.ts';
-import type { CrmAdapter, UpsertResult } from '../crm-adapter.ts';
+import type { CrmAdapter, DecidedLeads, UpsertResult } from '../crm-adapter.ts';
 import { classifyDataverseResponse } from './classify-dataverse-error.ts';
 import { toLeadColumns } from './lead-columns.ts';
 import { LEAD_STATE_COLUMNS, toLeadState } from './lead-state.ts';
@@ -30,6 +30,19 @@ const ODATA_HEADERS = {
 };
 const FORMATTED_VALUES = 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"';
 const SELECT = `$select=${LEAD_STATE_COLUMNS.join(',')}`;
+
+/** Dataverse's "version stamp … expired" error for a delta token past its lifetime. */
+const EXPIRED_VERSION_STAMP = '0x80044352';
+
+type ChangesPage = {
+  value?: Array<Record<string, unknown>>;
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+};
+
+function changeFeedError(message: string): RemoteError {
+  return new RemoteError({ remote: 'dataverse', disposition: 'retry', code: 'change_feed_invalid', message });
+}
 
 export function createDynamicsAdapter(options: DynamicsAdapterOptions): CrmAdapter {
   const api = `${options.url.replace(/\/$/, '')}/api/data/${options.apiVersion}`;
@@ -105,8 +118,53 @@ export function createDynamicsAdapter(options: DynamicsAdapterOptions): CrmAdapt
     }
   };
 
+  const changesUrl = `${api}/leads?$select=leadid,${options.referralIdColumn},statecode`;
+  /** Change tracking (spec crm.md A7): the full set with a delta link first, then what changed since. */
+  const decidedLeads = async (cursor: string | null): Promise<DecidedLeads> => {
+    let url = cursor ?? changesUrl;
+    let fromScratch = cursor === null;
+    const keys = new Set<ReferralKey>();
+    for (;;) {
+      // Links come from the response: never follow one (with our token) off the organization's API.
+      if (!url.startsWith(`${api}/`)) throw changeFeedError(`a change link left the API: ${url}`);
+      let body: ChangesPage;
+      try {
+        const response = await send(
+          { method: 'GET', url, headers: { prefer: 'odata.track-changes,odata.maxpagesize=1000' } },
+          'lead changes',
+          (r) => r.status === 200,
+        );
+        body = response.json() as ChangesPage;
+      } catch (error) {
+        // A delta token Dataverse no longer knows (past its lifetime, 7 days by default): start over.
+        if (!fromScratch && error instanceof RemoteError && error.remoteCode === EXPIRED_VERSION_STAMP) {
+          url = changesUrl;
+          fromScratch = true;
+          keys.clear();
+          continue;
+        }
+        throw error;
+      }
+      for (const row of body.value ?? []) {
+        const key = row[options.referralIdColumn];
+        // Deleted rows ($deletedEntity) carry no columns; open leads leave the referral's status alone.
+        if (typeof key === 'string' && key !== '' && Number(row.statecode) !== 0)
+          keys.add(toReferralKey(key));
+      }
+      if (body['@odata.nextLink']) url = body['@odata.nextLink'];
+      else if (body['@odata.deltaLink'])
+        return { referralKeys: [...keys], cursor: body['@odata.deltaLink'], fromScratch };
+      else
+        throw changeFeedError(
+          'Dataverse answered without a delta link: enable "Track changes" on the lead table, or turn the ' +
+            'CRM change feed off with sync.crmPollSeconds: 0',
+        );
+    }
+  };
+
   return {
     kind: 'dynamics',
+    decidedLeads,
     async upsertLead(draft) {
       try {
         return await upsert(draft);

@@ -1,0 +1,79 @@
+/**
+ * The seller's side of the sync. A lead qualified or disqualified in the CRM changes nothing in Partner
+ * Center, so no referral event announces it; every interval we ask the CRM's change feed which leads
+ * were decided since the last pass and enqueue their referrals (reason `crm-change`), whose sync then
+ * writes the decision back. The feed's cursor is kept in the store, so a restart loses nothing; when
+ * there is none (first start) or the CRM has forgotten it, the pass lists every decided lead once.
+ */
+import type { CrmAdapter } from '../crm/crm-adapter.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { JobQueue, Store } from '../store/ports.ts';
+
+/** Kept with the store's named values (the `secrets` table holds opaque bytes by name; this is not secret). */
+export const CRM_CHANGES_CURSOR = 'cursor/crm-decided-leads';
+
+export type CrmChangePollerOptions = {
+  /** A CRM without a change feed makes every pass a no-op. */
+  crm: Pick<CrmAdapter, 'decidedLeads'>;
+  store: Pick<Store, 'getSecret' | 'putSecret'>;
+  queue: Pick<JobQueue, 'enqueue'>;
+  logger: Logger;
+  intervalMs: number;
+};
+
+export type CrmChangePass = { enqueued: number; fromScratch: boolean };
+
+export type CrmChangePoller = {
+  runOnce(): Promise<CrmChangePass>;
+  /** A pass now, then one every interval. */
+  start(): void;
+  stop(): Promise<void>;
+};
+
+export function createCrmChangePoller(options: CrmChangePollerOptions): CrmChangePoller {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+
+  async function runOnce(): Promise<CrmChangePass> {
+    if (!options.crm.decidedLeads) return { enqueued: 0, fromScratch: false };
+    const stored = await options.store.getSecret(CRM_CHANGES_CURSOR);
+    const cursor = stored ? Buffer.from(stored).toString('utf8') : null;
+    const changes = await options.crm.decidedLeads(cursor);
+    for (const referralKey of changes.referralKeys) {
+      await options.queue.enqueue(referralKey, { reason: 'crm-change' });
+    }
+    // Only after every job is enqueued: a crash before this point repeats the pass instead of losing it.
+    await options.store.putSecret(CRM_CHANGES_CURSOR, Buffer.from(changes.cursor, 'utf8'));
+    return { enqueued: changes.referralKeys.length, fromScratch: changes.fromScratch };
+  }
+
+  const tick = () => {
+    if (stopped) return;
+    running = runOnce()
+      .then((pass) => {
+        if (pass.enqueued > 0) options.logger.info(pass, 'leads decided in the CRM: syncing their referrals');
+      })
+      .catch((error: unknown) =>
+        options.logger.warn({ err: error }, 'CRM change feed pass failed; next pass retries'),
+      )
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
+      });
+  };
+
+  return {
+    runOnce,
+    start() {
+      if (!options.crm.decidedLeads) return;
+      stopped = false;
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -28,11 +28,12 @@ import { createMetrics } from './observability/metrics.ts';
 import { createReferralsClient, type ReferralsClient } from './partner-center/referrals-client.ts';
 import { createWebhooksClient, type WebhooksClient } from './partner-center/webhooks-client.ts';
 import type { StorageBackend } from './store/ports.ts';
-import { createPruner } from './store/pruner.ts';
+import { pruneExpired } from './store/prune-expired.ts';
 import { createSqliteBackend } from './store/sqlite/create-sqlite-backend.ts';
 import { databasePath } from './store/sqlite/database-path.ts';
 import { whileBusy } from './store/store-errors.ts';
 import { type CrmChangePoller, createCrmChangePoller } from './sync/crm-change-poller.ts';
+import { createPeriodicTask } from './sync/periodic-task.ts';
 import { createReconciler, type Reconciler } from './sync/reconciler.ts';
 import { syncReferral } from './sync/sync-referral.ts';
 import { createSyncWorkers, type SettledJob, type SyncWorkers } from './sync/sync-workers.ts';
@@ -254,12 +255,19 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     intervalMs: config.sync.crmPollSeconds * 1000,
   });
 
-  const pruner = createPruner({
-    store: backend.store,
-    logger,
-    inboxRetentionDays: config.store.inboxRetentionDays,
-    timelineRetentionDays: config.store.timelineRetentionDays,
+  const pruner = createPeriodicTask({
+    run: (signal) =>
+      pruneExpired(
+        backend.store,
+        { inboxDays: config.store.inboxRetentionDays, timelineDays: config.store.timelineRetentionDays },
+        { signal },
+      ),
     intervalMs: PRUNE_INTERVAL_MS,
+    runAtStart: true,
+    onResult: (pruned) => {
+      if (pruned.inbox + pruned.timeline > 0) logger.info(pruned, 'pruned inbox and timeline past retention');
+    },
+    onError: (error) => logger.warn({ err: error }, 'pruning failed; next pass retries'),
   });
 
   let workersStarted = false;

@@ -8,6 +8,7 @@
 import type { CrmAdapter } from '../crm/crm-adapter.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { JobQueue, Store } from '../store/ports.ts';
+import { createPeriodicTask } from './periodic-task.ts';
 
 /** Kept with the store's named values (the `secrets` table holds opaque bytes by name; this is not secret). */
 export const CRM_CHANGES_CURSOR = 'cursor/crm-decided-leads';
@@ -31,10 +32,6 @@ export type CrmChangePoller = {
 };
 
 export function createCrmChangePoller(options: CrmChangePollerOptions): CrmChangePoller {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
-
   async function runOnce(): Promise<CrmChangePass> {
     if (!options.crm.decidedLeads) return { enqueued: 0, fromScratch: false };
     const stored = await options.store.getSecret(CRM_CHANGES_CURSOR);
@@ -48,32 +45,21 @@ export function createCrmChangePoller(options: CrmChangePollerOptions): CrmChang
     return { enqueued: changes.referralKeys.length, fromScratch: changes.fromScratch };
   }
 
-  const tick = () => {
-    if (stopped) return;
-    running = runOnce()
-      .then((pass) => {
-        if (pass.enqueued > 0) options.logger.info(pass, 'leads decided in the CRM: syncing their referrals');
-      })
-      .catch((error: unknown) =>
-        options.logger.warn({ err: error }, 'CRM change feed pass failed; next pass retries'),
-      )
-      .finally(() => {
-        running = undefined;
-        if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
-      });
-  };
+  const task = createPeriodicTask({
+    run: runOnce,
+    intervalMs: options.intervalMs,
+    runAtStart: true,
+    onResult: (pass) => {
+      if (pass.enqueued > 0) options.logger.info(pass, 'leads decided in the CRM: syncing their referrals');
+    },
+    onError: (error) => options.logger.warn({ err: error }, 'CRM change feed pass failed; next pass retries'),
+  });
 
   return {
     runOnce,
     start() {
-      if (!options.crm.decidedLeads) return;
-      stopped = false;
-      tick();
+      if (options.crm.decidedLeads) task.start();
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    stop: task.stop,
   };
 }

@@ -7,6 +7,7 @@
 import type { Logger } from '../observability/logger.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { JobQueue, Store } from '../store/ports.ts';
+import { createPeriodicTask } from './periodic-task.ts';
 
 export type ReconcilerOptions = {
   referrals: ReferralsClient;
@@ -33,9 +34,6 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const now = options.now ?? Date.now;
   const overlapMs = options.overlapMs ?? 60_000;
   let highWaterMs = now() - options.lookbackMs;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
 
   async function runOnce(): Promise<ReconcilePass> {
     const since = new Date(highWaterMs - overlapMs).toISOString();
@@ -60,31 +58,15 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     return { listed, enqueued, highWater: new Date(highWaterMs).toISOString() };
   }
 
-  const tick = () => {
-    if (stopped) return;
-    running = runOnce()
-      .then((pass) => {
-        if (pass.enqueued > 0) options.logger.info(pass, 'reconciler found referrals the webhooks missed');
-      })
-      .catch((error: unknown) =>
-        options.logger.warn({ err: error }, 'reconciler pass failed; next pass retries'),
-      )
-      .finally(() => {
-        running = undefined;
-        if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
-      });
-  };
+  const task = createPeriodicTask({
+    run: runOnce,
+    intervalMs: options.intervalMs,
+    runAtStart: false,
+    onResult: (pass) => {
+      if (pass.enqueued > 0) options.logger.info(pass, 'reconciler found referrals the webhooks missed');
+    },
+    onError: (error) => options.logger.warn({ err: error }, 'reconciler pass failed; next pass retries'),
+  });
 
-  return {
-    runOnce,
-    start() {
-      stopped = false;
-      timer = setTimeout(tick, options.intervalMs).unref();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return { runOnce, start: task.start, stop: task.stop };
 }

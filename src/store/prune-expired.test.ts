@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../observability/logger.ts';
 import type { PruneOptions, PruneResult } from './ports.ts';
-import { createPruner } from './pruner.ts';
+import { pruneExpired } from './prune-expired.ts';
 import { createSqliteBackend } from './sqlite/create-sqlite-backend.ts';
 import { databasePathIn, useTempDirectory } from './sqlite/test-support.ts';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
-const logger = createLogger({ level: 'silent' });
 
-describe('pruner', () => {
+describe('pruneExpired', () => {
   const tempDirectory = useTempDirectory();
 
   it('deletes everything past retention in batches, keeping what is younger', async () => {
@@ -46,17 +44,13 @@ describe('pruner', () => {
         return backend.store.prune(options);
       },
     };
-    const pruner = createPruner({
+    const pruned = await pruneExpired(
       store,
-      logger,
-      inboxRetentionDays: 30,
-      timelineRetentionDays: 90,
-      intervalMs: 3_600_000,
-      batchSize: 10,
-      now: () => NOW,
-    });
+      { inboxDays: 30, timelineDays: 90 },
+      { batchSize: 10, now: () => NOW },
+    );
 
-    expect(await pruner.runOnce()).toEqual({ inbox: 25, timeline: 12 });
+    expect(pruned).toEqual({ inbox: 25, timeline: 12 });
     expect(calls).toHaveLength(3);
     expect(calls[0]).toEqual({ inboxBefore: daysAgo(30), timelineBefore: daysAgo(90), limit: 10 });
     expect((await backend.store.status()).inbox.total).toBe(1);
@@ -66,19 +60,13 @@ describe('pruner', () => {
 
   it('keeps everything when both retentions are 0, without touching the store', async () => {
     let calls = 0;
-    const pruner = createPruner({
-      store: {
-        prune: async () => {
-          calls += 1;
-          return { inbox: 0, timeline: 0 };
-        },
+    const store = {
+      prune: async () => {
+        calls += 1;
+        return { inbox: 0, timeline: 0 };
       },
-      logger,
-      inboxRetentionDays: 0,
-      timelineRetentionDays: 0,
-      intervalMs: 3_600_000,
-    });
-    expect(await pruner.runOnce()).toEqual({ inbox: 0, timeline: 0 });
+    };
+    expect(await pruneExpired(store, { inboxDays: 0, timelineDays: 0 })).toEqual({ inbox: 0, timeline: 0 });
     expect(calls).toBe(0);
   });
 });

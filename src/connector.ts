@@ -220,6 +220,14 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     lookbackMs: config.sync.reconcileLookbackHours * 3_600_000,
   });
 
+  const crmChanges = createCrmChangePoller({
+    crm,
+    store: backend.store,
+    queue: backend.queue,
+    logger,
+    intervalMs: config.sync.crmPollSeconds * 1000,
+  });
+
   const certificates = createCertificateSource({
     allowedHosts: pc.certificateHosts,
     issuerHosts: pc.issuerCertificateHosts,
@@ -245,14 +253,6 @@ export async function createConnector(config: Config, options: ConnectorOptions)
       bodyLimit: config.server.bodyLimitBytes,
       counters: ingressCounters,
     }),
-  });
-
-  const crmChanges = createCrmChangePoller({
-    crm,
-    store: backend.store,
-    queue: backend.queue,
-    logger,
-    intervalMs: config.sync.crmPollSeconds * 1000,
   });
 
   const pruner = createPeriodicTask({

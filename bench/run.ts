@@ -75,6 +75,8 @@ const connectors: Array<{
   maxRssMb: number;
   rssAtStopMb: number;
   heapUsedAtStopMb: number;
+  /** User + system CPU of the whole connector process, start to stop. */
+  cpuSeconds: number;
 }> = [];
 const cpuProfileDir = args.profile ? join(workDir, 'profiles') : undefined;
 const ctx: ScenarioContext = {
@@ -92,6 +94,7 @@ const ctx: ScenarioContext = {
       maxRssMb: round(stats.maxRssBytes / MB) ?? 0,
       rssAtStopMb: round(stats.rssBytes / MB) ?? 0,
       heapUsedAtStopMb: round(stats.heapUsedBytes / MB) ?? 0,
+      cpuSeconds: round((stats.cpuUserMs + stats.cpuSystemMs) / 1000, 2) ?? 0,
     });
   },
 };

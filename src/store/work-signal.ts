@@ -1,17 +1,27 @@
 /**
  * In-process wake-ups for idle workers, so they sleep until something changes instead of polling.
- * Every waiter wakes on `notify()`; the one that claims first wins and the rest wait again.
+ * `notify()` wakes one waiter, the longest waiting: waking them all made every idle worker race for
+ * each new job (64 claims per job, ~40% of a busy connector's allocations, measured). A worker that
+ * claims a job passes the wake-up on (the queue notifies again), so a batch of new jobs reaches as
+ * many workers as it needs, one claim at a time.
  */
 export type WorkSignal = {
   notify(): void;
-  /** Resolves on the next `notify()`, after `delayMs`, or when `signal` aborts, whichever is first. */
+  /** Wakes every waiter (closing the store: each must see it). */
+  notifyAll(): void;
+  /** Resolves on a `notify()` that picks it, after `delayMs`, or when `signal` aborts, whichever is first. */
   wait(delayMs: number, signal?: AbortSignal): Promise<void>;
 };
 
 export function createWorkSignal(): WorkSignal {
+  // Insertion-ordered: the first waiter is the one waiting longest.
   const waiters = new Set<() => void>();
   return {
     notify() {
+      const [first] = waiters;
+      first?.();
+    },
+    notifyAll() {
       for (const wake of [...waiters]) wake();
     },
     wait(delayMs, signal) {

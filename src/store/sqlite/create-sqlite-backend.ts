@@ -72,7 +72,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
       if (!database.isOpen) return;
       database.close();
       // Idle workers wake, try to claim and get `StoreUnavailableError('closed')`.
-      signal.notify();
+      signal.notifyAll();
     },
   };
 }

@@ -249,7 +249,10 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
             | Row
             | undefined,
       );
-      return row ? rowToJob(row) : null;
+      if (!row) return null;
+      // There may be more: pass the wake-up on to the next idle worker (see ../work-signal.ts).
+      signal.notify();
+      return rowToJob(row);
     },
 
     async extendLease(job, ms) {

@@ -113,6 +113,50 @@ describe('sync workers', () => {
     expect(await backend.queue.stats()).toMatchObject({ pending: 0, running: 0, dead: 0 });
   });
 
+  it('hands a batch of new jobs to as many idle workers at once, though one wake-up announced it', async () => {
+    // Idle workers that never look again by themselves: only wake-ups can start them.
+    const sleepy = createSqliteBackend({ path: join(directory, 'sleepy.db'), maxIdleMs: 60_000 });
+    const release = gate();
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    const workers = createSyncWorkers({
+      queue: sleepy.queue,
+      sync: async (referralId) => {
+        inFlight += 1;
+        mostAtOnce = Math.max(mostAtOnce, inFlight);
+        await release.opened;
+        inFlight -= 1;
+        return { referralId, leadId: 'lead', lead: 'unchanged', referral: 'unchanged', leadWrittenAt: 0 };
+      },
+      concurrency: 4,
+      leaseMs: LEASE_MS,
+      workerId: 'sleepy',
+      logger: createLogger({ level: 'silent' }),
+    });
+    workers.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // One group commit of four callbacks: one wake-up for all of them.
+    await Promise.all(
+      ['ref-a', 'ref-b', 'ref-c', 'ref-d'].map((referralId) =>
+        sleepy.store.recordInbox({
+          receivedAt: new Date().toISOString(),
+          eventName: 'referral-created',
+          resourceUri: `https://api.partnercenter.microsoft.com/engagements/v1/referrals/${referralId}`,
+          referralId,
+          kind: 'sync',
+          rawBody: '{}',
+          headers: {},
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(mostAtOnce).toBe(4);
+    release.open();
+    await workers.stop(1_000);
+    await sleepy.close();
+  });
+
   it("puts a throttled sync back no earlier than the remote's Retry-After", async () => {
     const { id } = incoming();
     cw.world.traffic.setFaults({

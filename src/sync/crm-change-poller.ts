@@ -26,7 +26,7 @@ export type CrmChangePass = { enqueued: number; fromScratch: boolean };
 
 export type CrmChangePoller = {
   runOnce(): Promise<CrmChangePass>;
-  /** A pass now, then one every interval. */
+  /** A pass every interval, the first one interval after start. */
   start(): void;
   stop(): Promise<void>;
 };
@@ -48,7 +48,9 @@ export function createCrmChangePoller(options: CrmChangePollerOptions): CrmChang
   const task = createPeriodicTask({
     run: runOnce,
     intervalMs: options.intervalMs,
-    runAtStart: true,
+    // Like the reconciler, the first pass waits an interval: start-up stays light, and the stored
+    // cursor still covers decisions made while the connector was down.
+    runAtStart: false,
     onResult: (pass) => {
       if (pass.enqueued > 0) options.logger.info(pass, 'leads decided in the CRM: syncing their referrals');
     },

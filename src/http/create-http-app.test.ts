@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
@@ -58,6 +59,57 @@ describe('the connector HTTP server', () => {
     const missing = await app.inject({ url: '/nope' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ code: 'not_found' });
+    await app.close();
+  });
+
+  it("builds a request's logger only when the request logs, and it still carries the request id", async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', destination });
+    // Every pino logger, fastify's per-plugin ones included, builds children through the prototype.
+    let children = 0;
+    const prototype = Object.getPrototypeOf(logger) as { child: (...args: unknown[]) => unknown };
+    const child = prototype.child;
+    prototype.child = function (this: unknown, ...args: unknown[]) {
+      children += 1;
+      return child.apply(this, args);
+    };
+    onTestFinished(() => {
+      prototype.child = child;
+    });
+    const app = await createHttpApp({
+      logger,
+      ingress: async (instance) => {
+        instance.post('/webhooks/partner-center', async (request) => {
+          if (request.headers['x-log'] === 'yes') request.log.warn({ password: 'hunter2' }, 'logged');
+          return { ok: true };
+        });
+      },
+      metrics: createMetrics(),
+      queue: backend.queue,
+      isAccepting: () => true,
+    });
+
+    await app.ready();
+    const atStart = children;
+    const quiet = await app.inject({ method: 'POST', url: '/webhooks/partner-center', payload: {} });
+    expect(quiet.statusCode).toBe(200);
+    expect(children - atStart).toBe(0);
+    const logging = await app.inject({
+      method: 'POST',
+      url: '/webhooks/partner-center',
+      payload: {},
+      headers: { 'x-log': 'yes' },
+    });
+    expect(logging.statusCode).toBe(200);
+    expect(children - atStart).toBe(1);
+    const logged = JSON.parse(lines.at(-1) ?? '{}');
+    expect(logged).toMatchObject({ msg: 'logged', reqId: expect.any(String), password: '[redacted]' });
     await app.close();
   });
 });

@@ -7,6 +7,7 @@ import fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyPluginAsync,
+  type FastifyServerOptions,
   LogController,
 } from 'fastify';
 import type { Logger } from '../observability/logger.ts';
@@ -27,6 +28,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     loggerInstance: options.logger as FastifyBaseLogger,
     // Requests are not logged one by one: the ingress logs rejections, the workers log outcomes.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     trustProxy: true,
   }) as unknown as FastifyInstance;
 
@@ -60,3 +62,43 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   });
   return app;
 }
+
+/**
+ * fastify gives every request a child logger, and pino builds one at once (redacting its bindings): ~2%
+ * of the ingress's time and ~20 MB of garbage per 1,000 syncs, for a logger most requests never use.
+ * This one builds the child on first use; fastify's check that a logger has its methods builds nothing.
+ */
+const lazyChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
+  logger,
+  bindings,
+  childOptions,
+) => {
+  let child: FastifyBaseLogger | undefined;
+  const real = (): FastifyBaseLogger => {
+    child ??= logger.child(bindings, childOptions);
+    return child;
+  };
+  type Log = (...args: unknown[]) => void;
+  const method =
+    (name: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'): Log =>
+    (...args) => {
+      const target = real();
+      (target[name] as Log).apply(target, args);
+    };
+  return {
+    get level() {
+      return real().level;
+    },
+    set level(level) {
+      real().level = level;
+    },
+    fatal: method('fatal'),
+    error: method('error'),
+    warn: method('warn'),
+    info: method('info'),
+    debug: method('debug'),
+    trace: method('trace'),
+    silent: method('silent'),
+    child: (childBindings, options) => real().child(childBindings, options),
+  } as FastifyBaseLogger;
+};

@@ -89,7 +89,6 @@ export function createIngressRoutes(options: IngressRouteOptions): FastifyPlugin
       if (!verification.ok) return reject(request, reply, verification);
 
       const entry = toInboxEntry(verification.notification, callback, receivedAt);
-      const logger = options.logger ?? request.log;
       try {
         await options.accept(entry);
       } catch (error) {
@@ -100,8 +99,9 @@ export function createIngressRoutes(options: IngressRouteOptions): FastifyPlugin
         return reject(request, reply, { reason, detail: String(code) });
       }
       counters.accepted[entry.kind] += 1;
-      logger.debug(
-        { eventName: entry.eventName, kind: entry.kind, referralId: entry.referralId },
+      // The app's logger, not the request's: touching that one would build it (see lazyChildLogger).
+      (options.logger ?? app.log).debug(
+        { reqId: request.id, eventName: entry.eventName, kind: entry.kind, referralId: entry.referralId },
         'partner center callback accepted',
       );
       return reply.code(200).send({ accepted: true, kind: entry.kind });

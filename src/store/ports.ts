@@ -214,6 +214,9 @@ export type Store = {
   timeline(referralId: string, limit?: number): Promise<TimelineEvent[]>;
   /** Newest first, across referrals. */
   recentTimeline(limit: number): Promise<TimelineEvent[]>;
+  /** Where a background pass left off (e.g. the CRM change feed), by name; null when never set. */
+  getCursor(name: string): Promise<string | null>;
+  putCursor(name: string, value: string): Promise<void>;
   /** Opaque bytes; encryption happens above the store. */
   getSecret(name: string): Promise<Uint8Array | null>;
   putSecret(name: string, value: Uint8Array): Promise<void>;

@@ -84,7 +84,7 @@ describe('CRM change poller', () => {
   it('does nothing for a CRM without a change feed', async () => {
     const poller = createCrmChangePoller({
       crm: {},
-      store: { getSecret: async () => null, putSecret: async () => {} },
+      store: { getCursor: async () => null, putCursor: async () => {} },
       queue: { enqueue: async () => ({ jobId: '1', outcome: 'created' }) },
       logger,
       intervalMs: 60_000,

@@ -10,13 +10,13 @@ import type { Logger } from '../observability/logger.ts';
 import type { JobQueue, Store } from '../store/ports.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 
-/** Kept with the store's named values (the `secrets` table holds opaque bytes by name; this is not secret). */
+/** The name of the feed's cursor in the store. */
 export const CRM_CHANGES_CURSOR = 'cursor/crm-decided-leads';
 
 export type CrmChangePollerOptions = {
   /** A CRM without a change feed makes every pass a no-op. */
   crm: Pick<CrmAdapter, 'decidedLeads'>;
-  store: Pick<Store, 'getSecret' | 'putSecret'>;
+  store: Pick<Store, 'getCursor' | 'putCursor'>;
   queue: Pick<JobQueue, 'enqueue'>;
   logger: Logger;
   intervalMs: number;
@@ -34,14 +34,12 @@ export type CrmChangePoller = {
 export function createCrmChangePoller(options: CrmChangePollerOptions): CrmChangePoller {
   async function runOnce(): Promise<CrmChangePass> {
     if (!options.crm.decidedLeads) return { enqueued: 0, fromScratch: false };
-    const stored = await options.store.getSecret(CRM_CHANGES_CURSOR);
-    const cursor = stored ? Buffer.from(stored).toString('utf8') : null;
-    const changes = await options.crm.decidedLeads(cursor);
+    const changes = await options.crm.decidedLeads(await options.store.getCursor(CRM_CHANGES_CURSOR));
     for (const referralKey of changes.referralKeys) {
       await options.queue.enqueue(referralKey, { reason: 'crm-change' });
     }
     // Only after every job is enqueued: a crash before this point repeats the pass instead of losing it.
-    await options.store.putSecret(CRM_CHANGES_CURSOR, Buffer.from(changes.cursor, 'utf8'));
+    await options.store.putCursor(CRM_CHANGES_CURSOR, changes.cursor);
     return { enqueued: changes.referralKeys.length, fromScratch: changes.fromScratch };
   }
 

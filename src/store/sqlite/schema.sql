@@ -1,3 +1,9 @@
+CREATE TABLE cursors (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE inbox (
   id INTEGER PRIMARY KEY,
   received_at TEXT NOT NULL,

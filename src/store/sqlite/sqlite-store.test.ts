@@ -115,6 +115,20 @@ describe('sqlite store', () => {
     });
   });
 
+  describe('cursors', () => {
+    it('returns the value last stored under a name, and null for a name never set', async () => {
+      const { store, close } = open();
+      expect(await store.getCursor('feed')).toBeNull();
+
+      await store.putCursor('feed', 'https://org.example/api/data/v9.2/leads?$deltatoken=1');
+      await store.putCursor('feed', 'https://org.example/api/data/v9.2/leads?$deltatoken=2');
+
+      expect(await store.getCursor('feed')).toBe('https://org.example/api/data/v9.2/leads?$deltatoken=2');
+      expect(await store.getCursor('other')).toBeNull();
+      await close();
+    });
+  });
+
   describe('secrets', () => {
     it('returns the bytes last stored under a name', async () => {
       const { store, close } = open();

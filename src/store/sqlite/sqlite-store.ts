@@ -48,6 +48,10 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
     'SELECT * FROM timeline WHERE referral_id = ? ORDER BY id DESC LIMIT ?',
   );
   const recentTimeline = db.prepare('SELECT * FROM timeline ORDER BY id DESC LIMIT ?');
+  const selectCursor = db.prepare('SELECT value FROM cursors WHERE name = ?');
+  const upsertCursor = db.prepare(`
+    INSERT INTO cursors (name, value, updated_at) VALUES (:name, :value, :updatedAt)
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
   const selectSecret = db.prepare('SELECT value FROM secrets WHERE name = ?');
   const upsertSecret = db.prepare(`
     INSERT INTO secrets (name, value, updated_at) VALUES (:name, :value, :updatedAt)
@@ -197,6 +201,15 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
 
     async recentTimeline(limit) {
       return guard(() => recentTimeline.all(limit) as Row[]).map(rowToTimelineEvent);
+    },
+
+    async getCursor(name) {
+      const row = guard(() => selectCursor.get(name) as Row | undefined);
+      return row ? textOf(row, 'value') : null;
+    },
+
+    async putCursor(name, value) {
+      guard(() => inTransaction(db, () => upsertCursor.run({ name, value, updatedAt: clock() })));
     },
 
     async getSecret(name) {

@@ -188,9 +188,9 @@ export async function createConnector(config: Config, options: ConnectorOptions)
   const metrics = createMetrics();
   const workers = createSyncWorkers({
     queue: backend.queue,
-    sync: (referralId, job) =>
+    sync: (job) =>
       syncReferral(
-        referralId,
+        job.referralId,
         { referrals, crm, store: backend.store, writeBack: config.sync.writeBack },
         { leadChanged: job.reason === 'crm-change' },
       ),

@@ -136,5 +136,3 @@ export function referralIdFromUri(resourceUri: string): string | null {
   if (!id || segments.at(-2)?.toLowerCase() !== 'referrals' || !REFERRAL_ID.test(id)) return null;
   return GUID.test(id) ? id.toLowerCase() : id;
 }
-
-/** ISO-8601 with any number of fractional digits (docs show 7, a real event 6) and an optional offset. */

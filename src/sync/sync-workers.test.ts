@@ -74,7 +74,7 @@ function realSync(): (referralId: string) => Promise<SyncResult> {
 function startWorkers(sync: (referralId: string) => Promise<SyncResult>, concurrency = 2): SyncWorkers {
   running = createSyncWorkers({
     queue: backend.queue,
-    sync,
+    sync: (job) => sync(job.referralId),
     concurrency,
     leaseMs: LEASE_MS,
     workerId: 'test-worker',
@@ -121,7 +121,7 @@ describe('sync workers', () => {
     let mostAtOnce = 0;
     const workers = createSyncWorkers({
       queue: sleepy.queue,
-      sync: async (referralId) => {
+      sync: async ({ referralId }) => {
         inFlight += 1;
         mostAtOnce = Math.max(mostAtOnce, inFlight);
         await release.opened;

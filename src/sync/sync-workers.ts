@@ -9,8 +9,8 @@ import type { SyncResult } from './sync-referral.ts';
 
 export type SyncWorkersOptions = {
   queue: JobQueue;
-  /** Syncs the job's referral; the job tells why (a `crm-change` means the lead changed, not the referral). */
-  sync: (referralId: string, job: Job) => Promise<SyncResult>;
+  /** Syncs the job's referral; its reason tells why (a `crm-change`: the lead changed, not the referral). */
+  sync: (job: Job) => Promise<SyncResult>;
   concurrency: number;
   leaseMs: number;
   workerId: string;
@@ -69,7 +69,7 @@ export function createSyncWorkers(options: SyncWorkersOptions): SyncWorkers {
       Math.max(1000, Math.floor(options.leaseMs / 3)),
     );
     try {
-      const result = await options.sync(job.referralId, job);
+      const result = await options.sync(job);
       const completed = await persistently(() => options.queue.complete(job));
       if (completed.outcome === 'lease_lost') {
         options.logger.warn(

@@ -11,11 +11,7 @@ import { durableModeOf } from './open-database.ts';
  */
 export type Durability = 'durable' | 'relaxed';
 
-type TransactionStatements = {
-  begin: StatementSync;
-  commit: StatementSync;
-  rollback: StatementSync;
-};
+type TransactionStatements = { begin: StatementSync; commit: StatementSync; rollback: StatementSync };
 
 // Prepared once per connection: parsing BEGIN/COMMIT on every call is a measurable share of a job's cost.
 const statementsByDatabase = new WeakMap<DatabaseSync, TransactionStatements>();

@@ -291,8 +291,8 @@ export async function createConnector(config: Config, options: ConnectorOptions)
       accepting = true;
       if (startOptions.workers !== false) {
         workers.start();
-        if (config.sync.reconcileIntervalSeconds > 0) reconciler.start();
-        if (config.sync.crmPollSeconds > 0) crmChanges.start();
+        reconciler.start();
+        crmChanges.start();
         pruner.start();
         workersStarted = true;
       }

@@ -47,6 +47,15 @@ describe('createPeriodicTask', () => {
     await task.stop();
   });
 
+  it('never runs with an interval of 0, the settings\' "off"', async () => {
+    const run = vi.fn(async () => undefined);
+    const task = createPeriodicTask({ run, intervalMs: 0, runAtStart: true, onError: () => {} });
+    task.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(run).not.toHaveBeenCalled();
+    await task.stop();
+  });
+
   it('aborts the running pass on stop and waits for it to end', async () => {
     let ended = false;
     const task = createPeriodicTask({

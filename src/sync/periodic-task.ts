@@ -11,6 +11,7 @@ export type PeriodicTask = {
 export type PeriodicTaskOptions<T> = {
   /** One pass; `signal` aborts when the task stops, for passes long enough to want to end early. */
   run: (signal: AbortSignal) => Promise<T>;
+  /** 0 (a setting's "off") never runs it. */
   intervalMs: number;
   /** The first pass at start, rather than one interval after it. */
   runAtStart: boolean;
@@ -40,7 +41,7 @@ export function createPeriodicTask<T>(options: PeriodicTaskOptions<T>): Periodic
 
   return {
     start() {
-      if (!stopped) return;
+      if (!stopped || options.intervalMs <= 0) return;
       stopped = false;
       abort = new AbortController();
       if (options.runAtStart) tick();

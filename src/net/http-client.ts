@@ -71,8 +71,8 @@ const secureContexts = new Map<string, SecureContext>();
 
 /**
  * One TLS context per extra CA, shared by every connection. Passed as `ca`, each new connection would
- * build its own context and parse Node's ~145 bundled roots again: measured here, that kept ~130 MB of
- * native memory and cost CPU on every connection under load.
+ * build its own context and parse Node's ~145 bundled roots again: measured here under load, the malloc
+ * heap held 127 MB that way and 27 MB with one shared context.
  */
 function secureContextTrusting(extraCaPem: string): SecureContext {
   let context = secureContexts.get(extraCaPem);

@@ -1,8 +1,8 @@
 /**
  * In-process wake-ups for idle workers, so they sleep until something changes instead of polling.
  * `notify()` wakes one waiter, the longest waiting: waking them all made every idle worker race for
- * each new job (64 claims per job, ~40% of a busy connector's allocations, measured). A worker that
- * claims a job passes the wake-up on (the queue notifies again), so a batch of new jobs reaches as
+ * each new job (a claim per idle worker: about half of a busy connector's allocations, measured). One
+ * that claims a job passes the wake-up on (the queue notifies again), so a batch of new jobs reaches as
  * many workers as it needs, one claim at a time.
  */
 export type WorkSignal = {

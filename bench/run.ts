@@ -26,6 +26,7 @@ import { runFootprint } from './scenarios/footprint.ts';
 import { runIngress } from './scenarios/ingress.ts';
 import { startBenchSigner } from './support/bench-signer.ts';
 import { buildConnector, type ConnectorRuntime, connectorModule } from './support/connector-build.ts';
+import { connectorNodeFlags } from './support/connector-child.ts';
 import type { ConnectorStats } from './support/connector-protocol.ts';
 import { formatProfile, type ProfileSummary, summarizeCpuProfile } from './support/cpu-profile-summary.ts';
 import { describeMachine } from './support/machine.ts';
@@ -105,6 +106,8 @@ const results: Record<string, unknown> = {
   mode: args.quick ? 'quick' : 'full',
   runs,
   connectorRuntime: runtime,
+  /** What every connector process ran with (the launcher's heap flags, BENCH_CONNECTOR_NODE_FLAGS). */
+  connectorNodeFlags: connectorNodeFlags(),
   source: describeSource(),
   /** Other work on the machine skews every figure; 1-minute load average before and after. */
   loadAverage: { atStart: round(loadavg()[0] ?? 0, 2), atEnd: null as number | null },

@@ -2,6 +2,7 @@
 // The CLI entry. Node >= 24 runs the TypeScript sources directly (type stripping); a published
 // package ships compiled JavaScript in dist/ instead, because Node strips no types inside node_modules.
 import { existsSync } from 'node:fs';
+import { heapFlagsToAdd } from './heap-flags.js';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
@@ -10,6 +11,17 @@ if (major < 24) {
       'Run it through npm (npm run …, npx referral-connector …), which uses the Node 24 the project pins.\n',
   );
   process.exit(1);
+}
+// Start again, as the same process, with the heap flags (see heap-flags.js). process.execve replaces
+// the program in place (same pid, nothing left behind); where it does not exist (Windows) the
+// connector runs with Node's defaults.
+const heapFlags = heapFlagsToAdd(process.execArgv, process.env.NODE_OPTIONS);
+if (heapFlags.length > 0 && typeof process.execve === 'function') {
+  process.execve(
+    process.execPath,
+    [process.execPath, ...process.execArgv, ...heapFlags, ...process.argv.slice(1)],
+    process.env,
+  );
 }
 const installed = import.meta.url.includes('/node_modules/');
 const compiled = new URL('../dist/main.js', import.meta.url);

@@ -50,9 +50,6 @@ export async function startConnectedWorld(
       registerWebhook: true,
       logFile: setup.logFile,
       ...(ctx.cpuProfileDir ? { cpuProfileDir: join(ctx.cpuProfileDir, scenario) } : {}),
-      ...(process.env.BENCH_CONNECTOR_NODE_FLAGS
-        ? { nodeFlags: process.env.BENCH_CONNECTOR_NODE_FLAGS.split(' ') }
-        : {}),
     });
     return {
       bench,

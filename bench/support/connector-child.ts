@@ -2,6 +2,7 @@
  * Starts `connector-process.ts` and talks to it: readiness time as seen from outside (fork → ready),
  * settled syncs as they happen, memory and queue figures on demand.
  */
+import { heapFlagsToAdd } from '../../bin/heap-flags.js';
 import { type ChildChannel, forkChild } from './child-channel.ts';
 import {
   CONNECTOR_OPTIONS_ENV,
@@ -31,15 +32,26 @@ export type StartConnectorOptions = ConnectorProcessOptions & {
   logFile: string;
   /** Write a V8 CPU profile of the connector into this directory when it exits. */
   cpuProfileDir?: string;
-  /** More Node flags for the connector (e.g. `--heapsnapshot-signal=SIGUSR2` while investigating). */
-  nodeFlags?: string[];
 };
 
+/**
+ * The Node flags every connector of the run gets: the heap flags `bin/referral-connector.js` starts
+ * with, then `BENCH_CONNECTOR_NODE_FLAGS` (e.g. `--heapsnapshot-signal=SIGUSR2` while investigating).
+ * Heap flags of its own there replace the launcher's, as an operator's would.
+ */
+export function connectorNodeFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const extra = (env.BENCH_CONNECTOR_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+  return [...heapFlagsToAdd(extra, env.NODE_OPTIONS), ...extra];
+}
+
 export async function startConnector(options: StartConnectorOptions): Promise<ConnectorChild> {
-  const { module, logFile, cpuProfileDir, nodeFlags = [], ...processOptions } = options;
+  const { module, logFile, cpuProfileDir, ...processOptions } = options;
   const channel: ChildChannel<ToConnector, FromConnector> = forkChild(module, {
     env: { [CONNECTOR_OPTIONS_ENV]: JSON.stringify(processOptions) },
-    execArgv: [...(cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : []), ...nodeFlags],
+    execArgv: [
+      ...(cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : []),
+      ...connectorNodeFlags(),
+    ],
     logFile,
   });
   const listeners = new Set<(event: SettledWire) => void>();

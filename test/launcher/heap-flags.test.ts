@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HEAP_FLAGS, heapFlagsToAdd } from '../../bin/heap-flags.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PATH = `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`;
+
+describe('heapFlagsToAdd', () => {
+  it('adds the heap flags to a plain start', () => {
+    expect(heapFlagsToAdd([], undefined)).toEqual(HEAP_FLAGS);
+    expect(heapFlagsToAdd(['--inspect'], '--enable-source-maps')).toEqual(HEAP_FLAGS);
+  });
+
+  it('adds nothing once the process runs with them (the relaunched process)', () => {
+    expect(heapFlagsToAdd([...HEAP_FLAGS], undefined)).toEqual([]);
+  });
+
+  it("leaves the heap to the operator's own flags, on the command line or in NODE_OPTIONS", () => {
+    expect(heapFlagsToAdd(['--max-old-space-size=512'], undefined)).toEqual([]);
+    expect(heapFlagsToAdd([], '--enable-source-maps  --max-semi-space-size=16')).toEqual([]);
+    expect(heapFlagsToAdd([], '--max_old_space_size=256')).toEqual([]);
+    expect(heapFlagsToAdd(['--optimize-for-size'], '')).toEqual([]);
+  });
+});
+
+// The launcher replaces itself (same pid) with a Node started with the flags; /proc shows its arguments.
+describe.runIf(process.platform === 'linux')('bin/referral-connector.js', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  async function startedArguments(env: NodeJS.ProcessEnv): Promise<string[]> {
+    const started = spawn('node', ['bin/referral-connector.js', 'emulate', '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = started;
+    const stdout = started.stdout;
+    if (!stdout) throw new Error('no stdout');
+    await new Promise<void>((resolve, reject) => {
+      started.once('exit', (code) => reject(new Error(`emulate exited with ${code}`)));
+      createInterface({ input: stdout }).once('line', () => resolve());
+    });
+    return readFileSync(`/proc/${started.pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+  }
+
+  it('runs the connector with the heap flags, in the process it was started as', async () => {
+    const args = await startedArguments({ NODE_OPTIONS: '' });
+    expect(args).toEqual(expect.arrayContaining(HEAP_FLAGS));
+    expect(args.slice(-3)).toEqual(['emulate', '--port', '0']);
+  });
+
+  it('keeps to the operator heap settings given in NODE_OPTIONS', async () => {
+    const args = await startedArguments({ NODE_OPTIONS: '--max-old-space-size=512' });
+    for (const flag of HEAP_FLAGS) expect(args).not.toContain(flag);
+  });
+});

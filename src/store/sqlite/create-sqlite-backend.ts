@@ -7,7 +7,6 @@ import { openDatabase, type Synchronous } from './open-database.ts';
 import { guard } from './sqlite-errors.ts';
 import { createSqliteJobQueue } from './sqlite-job-queue.ts';
 import { createSqliteStore } from './sqlite-store.ts';
-import { createWalSync } from './wal-sync.ts';
 
 export type SqliteBackendOptions = {
   /** The database file; created and migrated when missing. */
@@ -65,14 +64,12 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
     maxIdleMs: options.maxIdleMs ?? QUEUE_DEFAULTS.maxIdleMs,
     minSyncIntervalMs: options.minSyncIntervalMs ?? 0,
   });
-  const walSync = createWalSync(database);
-  const store = createSqliteStore(database, queue, clock, walSync);
+  const store = createSqliteStore(database, queue, clock);
   return {
     store,
     queue,
     async close() {
       if (!database.isOpen) return;
-      await walSync.close();
       database.close();
       // Idle workers wake, try to claim and get `StoreUnavailableError('closed')`.
       signal.notifyAll();

@@ -9,19 +9,12 @@ import type {
   TimelineEntry,
   TimelineEvent,
 } from '../ports.ts';
-import { durableModeOf } from './open-database.ts';
 import { blobOf, integerOf, optionalTextOf, type Row, textOf } from './row-values.ts';
 import { guard, toStoreError } from './sqlite-errors.ts';
 import type { SqliteJobQueue } from './sqlite-job-queue.ts';
 import { inTransaction } from './transaction.ts';
-import type { WalSync } from './wal-sync.ts';
 
-export function createSqliteStore(
-  db: DatabaseSync,
-  queue: SqliteJobQueue,
-  clock: Clock,
-  walSync: WalSync,
-): Store {
+export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock: Clock): Store {
   const insertInbox = db.prepare(`
     INSERT INTO inbox (received_at, event_name, resource_uri, referral_id, kind, raw_body, headers)
     VALUES (:receivedAt, :eventName, :resourceUri, :referralId, :kind, :rawBody, :headers)`);
@@ -108,12 +101,9 @@ export function createSqliteStore(
 
   /**
    * Group commit: the callbacks that arrive within one turn of the event loop are written in one
-   * transaction, so one fsync acknowledges many webhooks instead of one each. The fsync is the WAL's,
-   * on the thread pool (see wal-sync.ts), so the workers go on meanwhile; a webhook is answered once its
-   * entry is on disk (`synchronous = FULL`, the default) or committed (`NORMAL`). Its job may start
-   * before that: lost with it on power loss, both come back when Partner Center delivers again. Each
-   * entry sits in its own savepoint: a bad entry fails alone; a store that cannot commit or sync fails
-   * them all, and none is acknowledged.
+   * transaction, so one fsync (synchronous=FULL) acknowledges many webhooks instead of one each. Each
+   * entry sits in its own savepoint: a bad entry fails alone; a store that cannot commit fails them all,
+   * and none is acknowledged.
    */
   type PendingInbox = {
     entry: InboxEntry;
@@ -126,38 +116,36 @@ export function createSqliteStore(
     let outcomes: Array<{ ok: true; result: RecordInboxResult } | { ok: false; error: unknown }>;
     try {
       outcomes = guard(() =>
-        inTransaction(
-          db,
-          () =>
-            batch.map(({ entry }) => {
-              savepoint.run();
-              try {
-                const result = recordOne(entry);
-                releaseSavepoint.run();
-                return { ok: true as const, result };
-              } catch (error) {
-                rollbackSavepoint.run();
-                releaseSavepoint.run();
-                return { ok: false as const, error: toStoreError(error) };
-              }
-            }),
-          'relaxed',
+        inTransaction(db, () =>
+          batch.map(({ entry }) => {
+            savepoint.run();
+            try {
+              const result = recordOne(entry);
+              releaseSavepoint.run();
+              return { ok: true as const, result };
+            } catch (error) {
+              rollbackSavepoint.run();
+              releaseSavepoint.run();
+              return { ok: false as const, error: toStoreError(error) };
+            }
+          }),
         ),
       );
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
-    if (outcomes.some((outcome) => outcome.ok && outcome.result.jobEnqueued)) queue.notify();
-    const settle = (syncError?: unknown) =>
-      outcomes.forEach((outcome, index) => {
-        const item = batch[index] as PendingInbox;
-        if (!outcome.ok) item.reject(outcome.error);
-        else if (syncError !== undefined) item.reject(syncError);
-        else item.resolve(outcome.result);
-      });
-    if (durableModeOf(db) === 'FULL') walSync.sync().then(() => settle(), settle);
-    else settle();
+    let enqueued = false;
+    outcomes.forEach((outcome, index) => {
+      const item = batch[index] as PendingInbox;
+      if (outcome.ok) {
+        enqueued ||= outcome.result.jobEnqueued;
+        item.resolve(outcome.result);
+      } else {
+        item.reject(outcome.error);
+      }
+    });
+    if (enqueued) queue.notify();
   };
 
   return {

@@ -4,8 +4,7 @@ import { durableModeOf } from './open-database.ts';
 /**
  * What a commit must survive.
  * - `durable`: power loss, when the store is configured FULL (the default). For what would be lost for
- *   good: a replay asked for, a secret, a cursor, a migration. (Acknowledged webhooks are as durable,
- *   but their group commit is `relaxed` and syncs the WAL off the event loop: see wal-sync.ts.)
+ *   good: an acknowledged webhook, a replay asked for, a secret, a cursor, a migration.
  * - `relaxed`: a process crash, not power loss (WAL without fsync). For the workers' bookkeeping —
  *   claims, leases, completions, links, the timeline — whose loss only makes an idempotent sync run
  *   again. A later durable commit syncs the WAL with everything before it, so order is kept.

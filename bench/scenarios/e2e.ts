@@ -28,6 +28,13 @@ export type E2eRun = {
   measured: number;
   p50Ms: number | null;
   p99Ms: number | null;
+  /**
+   * The same latency in two parts, each p50 / p99: create → the webhook's job committed in the connector
+   * (the emulated dispatcher signs and delivers, the connector verifies and commits), and job → lead
+   * written (the sync: claim, read the referral, upsert the lead).
+   */
+  toJobMs: { p50: number | null; p99: number | null };
+  jobToLeadMs: { p50: number | null; p99: number | null };
   sendSeconds: number;
   /** From the first create until the connector had nothing left to do. */
   drainSeconds: number;
@@ -149,6 +156,7 @@ async function measureVariant(
     runs.push(result);
     ctx.log(
       `e2e ${label} run ${run}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms ` +
+        `(to job ${result.toJobMs.p50} / ${result.toJobMs.p99}, job to lead ${result.jobToLeadMs.p50} / ${result.jobToLeadMs.p99}) ` +
         `(${result.measured}/${result.events} leads, sent in ${result.sendSeconds} s, drained in ${result.drainSeconds} s)`,
     );
   }
@@ -170,12 +178,16 @@ async function measureRun(
 ): Promise<E2eRun> {
   const createdAt = new Map<string, number>();
   const latencies = new Map<string, number>();
+  const toJob: number[] = [];
+  const jobToLead: number[] = [];
   const unsubscribe = connector.onSettled((event) => {
     if (event.outcome !== 'synced' || event.leadWrittenAt === undefined) return;
     const key = event.referralId.toLowerCase();
     const t0 = createdAt.get(key);
     if (t0 === undefined || latencies.has(key)) return;
     latencies.set(key, event.leadWrittenAt - t0);
+    toJob.push(event.firstEnqueuedAt - t0);
+    jobToLead.push(event.leadWrittenAt - event.firstEnqueuedAt);
   });
   const started = Date.now();
   const { elapsedMs } = await atSteadyRate(events, ratePerSecond, () => {
@@ -195,6 +207,8 @@ async function measureRun(
     measured: samples.length,
     p50Ms: percentile(samples, 50),
     p99Ms: percentile(samples, 99),
+    toJobMs: { p50: percentile(toJob, 50), p99: percentile(toJob, 99) },
+    jobToLeadMs: { p50: percentile(jobToLead, 50), p99: percentile(jobToLead, 99) },
     sendSeconds: round(elapsedMs / 1000, 2) ?? 0,
     drainSeconds: round(drainSeconds, 2) ?? 0,
     sustainedPerSecond: round(Math.min(ratePerSecond, events / drainSeconds), 0) ?? 0,

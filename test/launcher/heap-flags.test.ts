@@ -47,7 +47,9 @@ describe.runIf(process.platform === 'linux')('bin/referral-connector.js', () => 
       started.once('exit', (code) => reject(new Error(`emulate exited with ${code}`)));
       createInterface({ input: stdout }).once('line', () => resolve());
     });
-    return readFileSync(`/proc/${started.pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    return readFileSync(`/proc/${started.pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
   }
 
   it('runs the connector with the heap flags, in the process it was started as', async () => {

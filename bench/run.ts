@@ -19,6 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mallocEnvToAdd } from '../bin/memory-settings.js';
 import { runBacklog } from './scenarios/backlog.ts';
 import { runCalls } from './scenarios/calls.ts';
 import { runE2e } from './scenarios/e2e.ts';
@@ -108,6 +109,8 @@ const results: Record<string, unknown> = {
   connectorRuntime: runtime,
   /** What every connector process ran with (the launcher's heap flags, BENCH_CONNECTOR_NODE_FLAGS). */
   connectorNodeFlags: connectorNodeFlags(),
+  /** The launcher's malloc setting, unless this environment set its own. */
+  connectorEnv: { ...mallocEnvToAdd(process.env) },
   source: describeSource(),
   /** Other work on the machine skews every figure; 1-minute load average before and after. */
   loadAverage: { atStart: round(loadavg()[0] ?? 0, 2), atEnd: null as number | null },

@@ -2,7 +2,7 @@
  * Starts `connector-process.ts` and talks to it: readiness time as seen from outside (fork → ready),
  * settled syncs as they happen, memory and queue figures on demand.
  */
-import { heapFlagsToAdd } from '../../bin/heap-flags.js';
+import { heapFlagsToAdd, mallocEnvToAdd } from '../../bin/memory-settings.js';
 import { type ChildChannel, forkChild } from './child-channel.ts';
 import {
   CONNECTOR_OPTIONS_ENV,
@@ -47,7 +47,7 @@ export function connectorNodeFlags(env: NodeJS.ProcessEnv = process.env): string
 export async function startConnector(options: StartConnectorOptions): Promise<ConnectorChild> {
   const { module, logFile, cpuProfileDir, ...processOptions } = options;
   const channel: ChildChannel<ToConnector, FromConnector> = forkChild(module, {
-    env: { [CONNECTOR_OPTIONS_ENV]: JSON.stringify(processOptions) },
+    env: { ...mallocEnvToAdd(process.env), [CONNECTOR_OPTIONS_ENV]: JSON.stringify(processOptions) },
     execArgv: [
       ...(cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : []),
       ...connectorNodeFlags(),

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HEAP_FLAGS, heapFlagsToAdd } from '../../bin/heap-flags.js';
+import { HEAP_FLAGS, heapFlagsToAdd, MALLOC_ENV, mallocEnvToAdd } from '../../bin/memory-settings.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PATH = `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`;
@@ -27,6 +27,13 @@ describe('heapFlagsToAdd', () => {
   });
 });
 
+describe('mallocEnvToAdd', () => {
+  it("adds glibc's arena limit unless the operator set it", () => {
+    expect(mallocEnvToAdd({})).toEqual(MALLOC_ENV);
+    expect(mallocEnvToAdd({ MALLOC_ARENA_MAX: '4' })).toEqual({});
+  });
+});
+
 // The launcher replaces itself (same pid) with a Node started with the flags; /proc shows its arguments.
 describe.runIf(process.platform === 'linux')('bin/referral-connector.js', () => {
   let child: ChildProcess | undefined;
@@ -34,32 +41,36 @@ describe.runIf(process.platform === 'linux')('bin/referral-connector.js', () => 
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  async function startedArguments(env: NodeJS.ProcessEnv): Promise<string[]> {
-    const started = spawn('node', ['bin/referral-connector.js', 'emulate', '--port', '0'], {
+  async function start(env: NodeJS.ProcessEnv): Promise<{ args: string[]; env: string[] }> {
+    const launched = spawn('node', ['bin/referral-connector.js', 'emulate', '--port', '0'], {
       cwd: ROOT,
       env: { ...process.env, PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child = started;
-    const stdout = started.stdout;
+    child = launched;
+    const stdout = launched.stdout;
     if (!stdout) throw new Error('no stdout');
     await new Promise<void>((resolve, reject) => {
-      started.once('exit', (code) => reject(new Error(`emulate exited with ${code}`)));
+      launched.once('exit', (code) => reject(new Error(`emulate exited with ${code}`)));
       createInterface({ input: stdout }).once('line', () => resolve());
     });
-    return readFileSync(`/proc/${started.pid}/cmdline`, 'utf8')
-      .split('\0')
-      .filter((arg) => arg !== '');
+    const read = (file: string) =>
+      readFileSync(`/proc/${launched.pid}/${file}`, 'utf8')
+        .split('\0')
+        .filter((item) => item !== '');
+    return { args: read('cmdline'), env: read('environ') };
   }
 
-  it('runs the connector with the heap flags, in the process it was started as', async () => {
-    const args = await startedArguments({ NODE_OPTIONS: '' });
+  it('runs the connector with the memory settings, in the process it was started as', async () => {
+    const { args, env } = await start({ NODE_OPTIONS: '', MALLOC_ARENA_MAX: undefined });
     expect(args).toEqual(expect.arrayContaining(HEAP_FLAGS));
     expect(args.slice(-3)).toEqual(['emulate', '--port', '0']);
+    expect(env).toContain('MALLOC_ARENA_MAX=2');
   });
 
-  it('keeps to the operator heap settings given in NODE_OPTIONS', async () => {
-    const args = await startedArguments({ NODE_OPTIONS: '--max-old-space-size=512' });
+  it("keeps to the operator's own heap flags in NODE_OPTIONS and malloc setting", async () => {
+    const { args, env } = await start({ NODE_OPTIONS: '--max-old-space-size=512', MALLOC_ARENA_MAX: '8' });
     for (const flag of HEAP_FLAGS) expect(args).not.toContain(flag);
+    expect(env).toContain('MALLOC_ARENA_MAX=8');
   });
 });

@@ -30,7 +30,7 @@ import { buildConnector, type ConnectorRuntime, connectorModule } from './suppor
 import { connectorNodeFlags } from './support/connector-child.ts';
 import type { ConnectorStats } from './support/connector-protocol.ts';
 import { formatProfile, type ProfileSummary, summarizeCpuProfile } from './support/cpu-profile-summary.ts';
-import { describeMachine } from './support/machine.ts';
+import { calibrate, cpuShares, describeMachine, readCpuTimes } from './support/machine.ts';
 import { renderTable } from './support/report-table.ts';
 import type { ScenarioContext, ScenarioName } from './support/scenario-context.ts';
 import { MB, round } from './support/stats.ts';
@@ -114,15 +114,25 @@ const results: Record<string, unknown> = {
   source: describeSource(),
   /** Other work on the machine skews every figure; 1-minute load average before and after. */
   loadAverage: { atStart: round(loadavg()[0] ?? 0, 2), atEnd: null as number | null },
+  /** `calibrate()` in the harness before and after the scenarios, ms: lower is a faster machine. */
+  calibrationMs: { atStart: calibrate(), atEnd: null as number | null },
 };
-const timings: Record<string, { wallSeconds: number; harnessCpuSeconds: number }> = {};
+const timings: Record<
+  string,
+  { wallSeconds: number; harnessCpuSeconds: number; machineCpu: { busy: number; steal: number } | null }
+> = {};
 const extraTargets: Target[] = [];
+
+function roundShares(shares: { busy: number; steal: number } | null) {
+  return shares && { busy: round(shares.busy, 3) ?? 0, steal: round(shares.steal, 3) ?? 0 };
+}
 
 async function scenario<T>(name: ScenarioName, work: () => Promise<T>): Promise<T | null> {
   if (!selected.includes(name)) return null;
   log(`${name} …`);
   const wall = performance.now();
   const cpu = process.cpuUsage();
+  const machineCpu = readCpuTimes();
   try {
     return await work();
   } catch (error) {
@@ -133,6 +143,7 @@ async function scenario<T>(name: ScenarioName, work: () => Promise<T>): Promise<
     timings[name] = {
       wallSeconds: round((performance.now() - wall) / 1000) ?? 0,
       harnessCpuSeconds: round((used.user + used.system) / 1e6) ?? 0,
+      machineCpu: roundShares(cpuShares(machineCpu, readCpuTimes())),
     };
   }
 }
@@ -169,6 +180,7 @@ try {
 
 results.timings = timings;
 (results.loadAverage as { atEnd: number | null }).atEnd = round(loadavg()[0] ?? 0, 2);
+(results.calibrationMs as { atEnd: number | null }).atEnd = calibrate();
 results.durationSeconds = round((performance.now() - wallStart) / 1000, 0);
 const verdicts = judgeAll(results, extraTargets);
 results.targets = verdicts;
@@ -185,6 +197,10 @@ const machine = describeMachine();
 process.stdout.write(
   `\n## Results — ${startedAt.toISOString().slice(0, 10)}, ${results.mode}, ${machine.cores} cores, ` +
     `${(machine.memoryMb / 1024).toFixed(0)} GB, Node ${machine.node}\n\n${renderTable(verdicts)}\n\n` +
+    `Machine: calibration ${JSON.stringify(results.calibrationMs)} ms; CPU steal by scenario ` +
+    `${Object.entries(timings)
+      .map(([name, t]) => `${name} ${t.machineCpu ? `${(t.machineCpu.steal * 100).toFixed(1)} %` : '–'}`)
+      .join(', ')}.\n` +
     `Met ${verdicts.filter((v) => v.met).length} of ${verdicts.filter((v) => v.met !== null).length} measured targets; ` +
     `written to ${args.output ?? 'bench/results/latest.json'} in ${results.durationSeconds} s.\n`,
 );

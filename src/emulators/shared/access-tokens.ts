@@ -42,6 +42,9 @@ export type AccessTokens = {
   jwks(): { keys: JWK[] };
 };
 
+/** Verified tokens remembered at most; then the memory starts over. */
+const VERIFIED_LIMIT = 1_000;
+
 export async function createAccessTokens(options: { now?: () => number } = {}): Promise<AccessTokens> {
   const now = options.now ?? Date.now;
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -58,7 +61,6 @@ export async function createAccessTokens(options: { now?: () => number } = {}): 
   // time a token is seen (an RSA verification through WebCrypto was ~6 % of the harness's CPU in the
   // benchmarks). Expiry, not-before and audience are still checked on every request.
   const verified = new Map<string, AccessTokenClaims>();
-  const VERIFIED_LIMIT = 1_000;
   const checkTimes = (claims: AccessTokenClaims): TokenCheck => {
     const seconds = Math.floor(now() / 1000);
     if (claims.exp <= seconds) return { ok: false, reason: 'expired' };

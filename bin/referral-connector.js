@@ -2,7 +2,7 @@
 // The CLI entry. Node >= 24 runs the TypeScript sources directly (type stripping); a published
 // package ships compiled JavaScript in dist/ instead, because Node strips no types inside node_modules.
 import { existsSync } from 'node:fs';
-import { heapFlagsToAdd, mallocEnvToAdd } from './memory-settings.js';
+import { CONNECTOR_COMMANDS, heapFlagsToAdd, mallocEnvToAdd } from './memory-settings.js';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
@@ -12,12 +12,15 @@ if (major < 24) {
   );
   process.exit(1);
 }
-// Start again, as the same process, with the memory settings (see memory-settings.js). process.execve
-// replaces the program in place (same pid, nothing left behind); where it does not exist (Windows) the
-// connector runs with Node's defaults. The started program has them all, so it goes on below.
+// The commands that run the connector start again, as the same process, with the memory settings (see
+// memory-settings.js). process.execve replaces the program in place (same pid, nothing left behind);
+// where it does not exist (Windows) the connector runs with Node's defaults. The started program has
+// them all, so it goes on below.
+const runsConnector = CONNECTOR_COMMANDS.includes(process.argv[2] ?? '');
 const heapFlags = heapFlagsToAdd(process.execArgv, process.env.NODE_OPTIONS);
 const mallocEnv = mallocEnvToAdd(process.env);
-if ((heapFlags.length > 0 || Object.keys(mallocEnv).length > 0) && typeof process.execve === 'function') {
+const missing = heapFlags.length > 0 || Object.keys(mallocEnv).length > 0;
+if (runsConnector && missing && typeof process.execve === 'function') {
   process.execve(
     process.execPath,
     [process.execPath, ...process.execArgv, ...heapFlags, ...process.argv.slice(1)],

@@ -34,15 +34,18 @@ describe('mallocEnvToAdd', () => {
   });
 });
 
-// The launcher replaces itself (same pid) with a Node started with the flags; /proc shows its arguments.
+// The launcher replaces itself (same pid) with a Node started with the settings; /proc shows them.
 describe.runIf(process.platform === 'linux')('bin/referral-connector.js', () => {
   let child: ChildProcess | undefined;
   afterEach(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  async function start(env: NodeJS.ProcessEnv): Promise<{ args: string[]; env: string[] }> {
-    const launched = spawn('node', ['bin/referral-connector.js', 'emulate', '--port', '0'], {
+  async function start(
+    command: string[],
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ args: string[]; env: string[] }> {
+    const launched = spawn('node', ['bin/referral-connector.js', ...command], {
       cwd: ROOT,
       env: { ...process.env, PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +54,7 @@ describe.runIf(process.platform === 'linux')('bin/referral-connector.js', () => 
     const stdout = launched.stdout;
     if (!stdout) throw new Error('no stdout');
     await new Promise<void>((resolve, reject) => {
-      launched.once('exit', (code) => reject(new Error(`emulate exited with ${code}`)));
+      launched.once('exit', (code) => reject(new Error(`${command[0]} exited with ${code}`)));
       createInterface({ input: stdout }).once('line', () => resolve());
     });
     const read = (file: string) =>
@@ -61,16 +64,30 @@ describe.runIf(process.platform === 'linux')('bin/referral-connector.js', () => 
     return { args: read('cmdline'), env: read('environ') };
   }
 
+  const DEMO = ['demo', '--referrals', '1'];
+
   it('runs the connector with the memory settings, in the process it was started as', async () => {
-    const { args, env } = await start({ NODE_OPTIONS: '', MALLOC_ARENA_MAX: undefined });
+    const { args, env } = await start(DEMO, { NODE_OPTIONS: '', MALLOC_ARENA_MAX: undefined });
     expect(args).toEqual(expect.arrayContaining(HEAP_FLAGS));
-    expect(args.slice(-3)).toEqual(['emulate', '--port', '0']);
+    expect(args.slice(-3)).toEqual(DEMO);
     expect(env).toContain('MALLOC_ARENA_MAX=2');
   });
 
   it("keeps to the operator's own heap flags in NODE_OPTIONS and malloc setting", async () => {
-    const { args, env } = await start({ NODE_OPTIONS: '--max-old-space-size=512', MALLOC_ARENA_MAX: '8' });
+    const { args, env } = await start(DEMO, {
+      NODE_OPTIONS: '--max-old-space-size=512',
+      MALLOC_ARENA_MAX: '8',
+    });
     for (const flag of HEAP_FLAGS) expect(args).not.toContain(flag);
     expect(env).toContain('MALLOC_ARENA_MAX=8');
+  });
+
+  it('starts no second Node for commands that do not run the connector', async () => {
+    const { args, env } = await start(['emulate', '--port', '0'], {
+      NODE_OPTIONS: '',
+      MALLOC_ARENA_MAX: undefined,
+    });
+    for (const flag of HEAP_FLAGS) expect(args).not.toContain(flag);
+    expect(env.some((variable) => variable.startsWith('MALLOC_ARENA_MAX='))).toBe(false);
   });
 });

@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { mallocEnvToAdd } from '../bin/memory-settings.js';
 import { runBacklog } from './scenarios/backlog.ts';
 import { runCalls } from './scenarios/calls.ts';
 import { runE2e } from './scenarios/e2e.ts';
@@ -28,7 +27,7 @@ import { runFootprint } from './scenarios/footprint.ts';
 import { runIngress } from './scenarios/ingress.ts';
 import { startBenchSigner } from './support/bench-signer.ts';
 import { buildConnector, type ConnectorRuntime, connectorModule } from './support/connector-build.ts';
-import { connectorNodeFlags } from './support/connector-child.ts';
+import { connectorSettings } from './support/connector-child.ts';
 import type { ConnectorStats } from './support/connector-protocol.ts';
 import { formatProfile, type ProfileSummary, summarizeCpuProfile } from './support/cpu-profile-summary.ts';
 import { calibrate, cpuShares, describeMachine, readCpuTimes } from './support/machine.ts';
@@ -102,16 +101,16 @@ const ctx: ScenarioContext = {
   },
 };
 
+const settings = connectorSettings();
 const results: Record<string, unknown> = {
   date: startedAt.toISOString(),
   machine: describeMachine(),
   mode: args.quick ? 'quick' : 'full',
   runs,
   connectorRuntime: runtime,
-  /** What every connector process ran with (the launcher's heap flags, BENCH_CONNECTOR_NODE_FLAGS). */
-  connectorNodeFlags: connectorNodeFlags(),
-  /** The launcher's malloc setting, unless this environment set its own. */
-  connectorEnv: { ...mallocEnvToAdd(process.env) },
+  /** What every connector process ran with: the launcher's memory settings, BENCH_CONNECTOR_NODE_FLAGS. */
+  connectorNodeFlags: settings.nodeFlags,
+  connectorEnv: settings.env,
   source: describeSource(),
   /** Other work on the machine skews every figure; 1-minute load average before and after. */
   loadAverage: { atStart: round(loadavg()[0] ?? 0, 2), atEnd: null as number | null },

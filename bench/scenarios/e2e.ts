@@ -124,7 +124,7 @@ export async function runE2e(ctx: ScenarioContext): Promise<E2eFigures> {
 /**
  * Tokens, the currency lookup, the signing certificate and connections are in place before measuring,
  * and both processes' hot paths are compiled: 2 s at the measured rate. (With 50 events at 100/s the
- * first measured run took the JIT's warm-up: p50 150–900 ms in quick runs against 20–60 ms after.)
+ * first measured run took the JIT's warm-up: p50 150–900 ms in quick runs against 15–90 ms after.)
  */
 async function warmUp({ bench, connector }: ConnectedWorld): Promise<void> {
   await atSteadyRate(2 * E2E_RATE_PER_SECOND, E2E_RATE_PER_SECOND, () =>

@@ -35,22 +35,27 @@ export type StartConnectorOptions = ConnectorProcessOptions & {
 };
 
 /**
- * The Node flags every connector of the run gets: the heap flags `bin/referral-connector.js` starts
- * with, then `BENCH_CONNECTOR_NODE_FLAGS` (e.g. `--heapsnapshot-signal=SIGUSR2` while investigating).
- * Heap flags of its own there replace the launcher's, as an operator's would.
+ * What every connector of the run is started with: the memory settings `bin/referral-connector.js`
+ * starts `serve` with, then `BENCH_CONNECTOR_NODE_FLAGS` (e.g. `--heapsnapshot-signal=SIGUSR2` while
+ * investigating). Heap flags of its own there, or a `MALLOC_ARENA_MAX` in the environment, replace the
+ * launcher's, as an operator's would.
  */
-export function connectorNodeFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+export function connectorSettings(env: NodeJS.ProcessEnv = process.env): {
+  nodeFlags: string[];
+  env: Record<string, string>;
+} {
   const extra = (env.BENCH_CONNECTOR_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
-  return [...heapFlagsToAdd(extra, env.NODE_OPTIONS), ...extra];
+  return { nodeFlags: [...heapFlagsToAdd(extra, env.NODE_OPTIONS), ...extra], env: mallocEnvToAdd(env) };
 }
 
 export async function startConnector(options: StartConnectorOptions): Promise<ConnectorChild> {
   const { module, logFile, cpuProfileDir, ...processOptions } = options;
+  const settings = connectorSettings();
   const channel: ChildChannel<ToConnector, FromConnector> = forkChild(module, {
-    env: { ...mallocEnvToAdd(process.env), [CONNECTOR_OPTIONS_ENV]: JSON.stringify(processOptions) },
+    env: { ...settings.env, [CONNECTOR_OPTIONS_ENV]: JSON.stringify(processOptions) },
     execArgv: [
       ...(cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : []),
-      ...connectorNodeFlags(),
+      ...settings.nodeFlags,
     ],
     logFile,
   });

@@ -3,8 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommand } from './cli/auth-command.ts';
-import { registerDemoCommand } from './cli/demo-command.ts';
-import { registerEmulateCommand } from './cli/emulate-command.ts';
+import { registerOptionalCommands } from './cli/optional-commands.ts';
 import { registerReplayCommand } from './cli/replay-command.ts';
 import { registerServeCommand } from './cli/serve-command.ts';
 import { registerStatusCommand } from './cli/status-command.ts';
@@ -18,8 +17,7 @@ const program = new Command()
   .exitOverride();
 
 registerServeCommand(program);
-registerDemoCommand(program);
-registerEmulateCommand(program);
+await registerOptionalCommands(program);
 registerWebhooksCommand(program);
 registerAuthCommand(program);
 registerStatusCommand(program);

@@ -5,7 +5,7 @@
  * connector (the echo of its own write-back included); tokens are counted apart.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EmulatorWorld } from '../../src/emulators/world.ts';
+import type { EmulatorWorld } from '@referral-connector/emulators';
 import { LIFTED_DATAVERSE_LIMITS } from '../support/bench-world.ts';
 import { type ConnectedWorld, startConnectedWorld } from '../support/connected-world.ts';
 import type { ScenarioContext } from '../support/scenario-context.ts';

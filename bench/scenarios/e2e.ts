@@ -5,9 +5,9 @@
  * clocks are this machine's wall clock). Measured with no added latency, then with 50 ms added to
  * every call the connector makes (Entra, Referrals, webhook API and certificate host, Dataverse).
  */
+
+import type { EmulatorWorld, FaultSettings } from '@referral-connector/emulators';
 import { configSchema } from '../../src/config/config-schema.ts';
-import type { FaultSettings } from '../../src/emulators/shared/traffic.ts';
-import type { EmulatorWorld } from '../../src/emulators/world.ts';
 import { LIFTED_DATAVERSE_LIMITS } from '../support/bench-world.ts';
 import { type ConnectedWorld, startConnectedWorld } from '../support/connected-world.ts';
 import type { ConnectorChild } from '../support/connector-child.ts';

@@ -9,13 +9,13 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
+  createTlsMaterial,
+  issueCertificate,
+  LEAF_SUBJECT,
   referralPayload,
   serializePayload,
-} from '../../src/emulators/partner-center/webhooks/notification-payload.ts';
-import { signNotification } from '../../src/emulators/partner-center/webhooks/sign-notification.ts';
-import { LEAF_SUBJECT } from '../../src/emulators/partner-center/webhooks/signing-chain.ts';
-import { issueCertificate } from '../../src/emulators/shared/certificates.ts';
-import { createTlsMaterial } from '../../src/emulators/shared/tls.ts';
+  signNotification,
+} from '@referral-connector/emulators';
 
 export type SignedRequest = { body: string; headers: Record<string, string> };
 

@@ -6,10 +6,9 @@
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emulatorSettings } from '../../src/demo/emulator-settings.ts';
-import { DEV_CREDENTIALS } from '../../src/emulators/credentials.ts';
-import type { ServiceProtectionLimits } from '../../src/emulators/dataverse/service-protection.ts';
-import { type EmulatorWorld, startEmulators } from '../../src/emulators/world.ts';
+import type { ServiceProtectionLimits } from '@referral-connector/emulators';
+import { DEV_CREDENTIALS, type EmulatorWorld, startEmulators } from '@referral-connector/emulators';
+import { emulatorSettings } from '../../demo/emulator-settings.ts';
 import type { BenchSigner } from './bench-signer.ts';
 
 /**

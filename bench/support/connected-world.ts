@@ -4,7 +4,7 @@
  * from Microsoft's change to the lead.
  */
 import { join } from 'node:path';
-import type { ServiceProtectionLimits } from '../../src/emulators/dataverse/service-protection.ts';
+import type { ServiceProtectionLimits } from '@referral-connector/emulators';
 import { type BenchWorld, dataverseLimitsConfig, startBenchWorld } from './bench-world.ts';
 import { type ConnectorChild, startConnector } from './connector-child.ts';
 import type { ScenarioContext } from './scenario-context.ts';

@@ -1,6 +1,6 @@
 /** Waiting for the world and the connector to have nothing left to do. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EmulatorWorld } from '../../src/emulators/world.ts';
+import type { EmulatorWorld } from '@referral-connector/emulators';
 import type { ConnectorChild } from './connector-child.ts';
 
 /**

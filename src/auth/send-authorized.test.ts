@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
+import { PARTNER_CENTER_AUDIENCES } from '@referral-connector/emulators';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   answeredStatuses,
   type ConnectorWorld,
   startConnectorWorld,
 } from '../../test/support/connector-world.ts';
-import { PARTNER_CENTER_AUDIENCES } from '../emulators/credentials.ts';
 import type { HttpClient, HttpResponse } from '../net/http-client.ts';
 import { RemoteError } from '../net/remote-error.ts';
 import { classifyPartnerCenterResponse } from '../partner-center/classify-partner-center-error.ts';

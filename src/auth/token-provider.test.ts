@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PARTNER_CENTER_AUDIENCES } from '@referral-connector/emulators';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +10,6 @@ import {
   TOKEN_CACHE_NAME,
   waitFor,
 } from '../../test/support/connector-world.ts';
-import { PARTNER_CENTER_AUDIENCES } from '../emulators/credentials.ts';
 import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
 import { databasePathIn, useTempDirectory } from '../store/sqlite/test-support.ts';
 import { loginWithDeviceCode } from './device-code-login.ts';

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
+import { type IssuedCertificate, issueCertificate } from '@referral-connector/emulators';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type IssuedCertificate, issueCertificate } from '../emulators/shared/certificates.ts';
 import { buildChain, caIssuersUrls, checkChainDates, checkOrganization } from './chain-validation.ts';
 
 const DAY_MS = 86_400_000;

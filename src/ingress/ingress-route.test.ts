@@ -1,7 +1,7 @@
+import { listenOnLoopback } from '@referral-connector/emulators';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { listenOnLoopback } from '../emulators/shared/listen.ts';
 import type { CertificateSource } from './certificate-source.ts';
 import { createIngressCounters, type IngressCounters, totalRejected } from './ingress-counters.ts';
 import { createIngressRoutes } from './ingress-route.ts';

@@ -5,10 +5,14 @@
  */
 import { sign } from 'node:crypto';
 import { Readable } from 'node:stream';
+import {
+  createTlsMaterial,
+  type IssuedCertificate,
+  issueCertificate,
+  listenOnLoopback,
+  type TlsMaterial,
+} from '@referral-connector/emulators';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type IssuedCertificate, issueCertificate } from '../emulators/shared/certificates.ts';
-import { listenOnLoopback } from '../emulators/shared/listen.ts';
-import { createTlsMaterial, type TlsMaterial } from '../emulators/shared/tls.ts';
 import { type CertificateSourceOptions, createCertificateSource } from './certificate-source.ts';
 import type { InboxEntry } from './inbox-entry.ts';
 

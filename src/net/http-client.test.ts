@@ -1,8 +1,7 @@
 import { createServer } from 'node:net';
+import { createTlsMaterial, listenOnLoopback, type TlsMaterial } from '@referral-connector/emulators';
 import fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listenOnLoopback } from '../emulators/shared/listen.ts';
-import { createTlsMaterial, type TlsMaterial } from '../emulators/shared/tls.ts';
 import { createHttpClient, type HttpClient, TransportError } from './http-client.ts';
 
 /** A loopback server with the behaviours the client must cope with; it reports what it saw. */

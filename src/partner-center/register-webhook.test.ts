@@ -1,6 +1,6 @@
+import { PARTNER_CENTER_AUDIENCES } from '@referral-connector/emulators';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConnectorWorld, startConnectorWorld, waitFor } from '../../test/support/connector-world.ts';
-import { PARTNER_CENTER_AUDIENCES } from '../emulators/credentials.ts';
 import { registerWebhook } from './register-webhook.ts';
 import { createWebhooksClient, type WebhookRegistration, type WebhooksClient } from './webhooks-client.ts';
 

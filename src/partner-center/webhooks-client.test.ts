@@ -1,8 +1,7 @@
+import { listenOnLoopback, PARTNER_CENTER_AUDIENCES } from '@referral-connector/emulators';
 import fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConnectorWorld, startConnectorWorld } from '../../test/support/connector-world.ts';
-import { PARTNER_CENTER_AUDIENCES } from '../emulators/credentials.ts';
-import { listenOnLoopback } from '../emulators/shared/listen.ts';
 import { RemoteError } from '../net/remote-error.ts';
 import { createWebhooksClient, type WebhooksClient } from './webhooks-client.ts';
 

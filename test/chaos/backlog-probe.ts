@@ -3,7 +3,7 @@
  * back) and jobs in the connector's SQLite file (read-only connection) that are pending or running.
  */
 import { DatabaseSync } from 'node:sqlite';
-import type { EmulatorWorld } from '../../src/emulators/world.ts';
+import type { EmulatorWorld } from '@referral-connector/emulators';
 
 export type BacklogProbe = {
   /** Nothing left to deliver and no job pending or running. */

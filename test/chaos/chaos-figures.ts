@@ -4,7 +4,7 @@
  * timeline), and the outcome computed by the test (leads, duplicates, lost, dead-lettered).
  */
 import { DatabaseSync } from 'node:sqlite';
-import type { EmulatorWorld } from '../../src/emulators/world.ts';
+import type { EmulatorWorld } from '@referral-connector/emulators';
 
 export type RunOutcome = {
   referrals: number;

@@ -7,14 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { DataverseOptions, FaultSettings } from '@referral-connector/emulators';
+import { DEV_CREDENTIALS, type EmulatorWorld, startEmulators } from '@referral-connector/emulators';
 import { stringify } from 'yaml';
 import { loginWithDeviceCode } from '../../src/auth/device-code-login.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createConnector } from '../../src/connector.ts';
-import { DEV_CREDENTIALS } from '../../src/emulators/credentials.ts';
-import type { DataverseOptions } from '../../src/emulators/dataverse/index.ts';
-import type { FaultSettings } from '../../src/emulators/shared/traffic.ts';
-import { type EmulatorWorld, startEmulators } from '../../src/emulators/world.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { registerWebhook } from '../../src/partner-center/register-webhook.ts';
 

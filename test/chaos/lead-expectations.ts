@@ -2,10 +2,10 @@
  * What a referral's lead must hold: the connector's own mapping (referral → draft → Dataverse columns)
  * applied to the referral's final state, compared column by column with the row the emulator stores.
  */
+
+import type { LeadRecord, Referral as ServedReferral } from '@referral-connector/emulators';
 import { toLeadColumns } from '../../src/crm/dynamics/lead-columns.ts';
 import { toLeadState } from '../../src/crm/dynamics/lead-state.ts';
-import type { LeadRecord } from '../../src/emulators/dataverse/index.ts';
-import type { Referral as ServedReferral } from '../../src/emulators/partner-center/referrals/referral.ts';
 import { mapLeadToReferralChanges, mapReferralToLead } from '../../src/mapping/index.ts';
 import { parseReferral } from '../../src/partner-center/referral-schema.ts';
 

@@ -3,9 +3,9 @@
  * matching the mapping of its final state and a complete write-back; an unsyncable one must have no lead.
  * Each problem names the referral and, for a missing lead, what the dispatcher did with its events.
  */
+
+import type { EmulatorWorld, LeadRecord } from '@referral-connector/emulators';
 import { toReferralKey } from '../../src/core/index.ts';
-import type { LeadRecord } from '../../src/emulators/dataverse/index.ts';
-import type { EmulatorWorld } from '../../src/emulators/world.ts';
 import { type LeadExpectationContext, leadMismatches } from './lead-expectations.ts';
 
 export type Outcome = {

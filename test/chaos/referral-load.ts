@@ -4,8 +4,7 @@
  * the CRM's plug-in refuses, so they can never sync. Choices are drawn from a seeded stream.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Random } from '../../src/emulators/shared/random.ts';
-import type { EmulatorWorld } from '../../src/emulators/world.ts';
+import type { EmulatorWorld, Random } from '@referral-connector/emulators';
 
 export type LoadPlan = {
   referrals: number;

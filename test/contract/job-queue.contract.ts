@@ -5,8 +5,9 @@
  *
  * Time comes from the injected clock only; nothing here sleeps.
  */
+
+import { createRandom } from '@referral-connector/emulators';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRandom } from '../../src/emulators/shared/random.ts';
 import type { Clock, InboxEntry, Job, JobQueue, StorageBackend } from '../../src/store/ports.ts';
 import { createTestClock, type TestClock } from './test-clock.ts';
 

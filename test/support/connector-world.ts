@@ -6,6 +6,14 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PublicClientApplication } from '@azure/msal-node';
+import type { ServiceName } from '@referral-connector/emulators';
+import {
+  DEV_CREDENTIALS,
+  type EmulatorWorld,
+  type EmulatorWorldOptions,
+  PARTNER_CENTER_AUDIENCES,
+  startEmulators,
+} from '@referral-connector/emulators';
 import { loginWithDeviceCode } from '../../src/auth/device-code-login.ts';
 import { type AppRegistration, createMsalApp, createMsalPublicApp } from '../../src/auth/msal-app.ts';
 import { createSecretBox, type SecretBox } from '../../src/auth/secret-box.ts';
@@ -15,9 +23,6 @@ import {
   createDelegatedTokenProvider,
   type TokenProvider,
 } from '../../src/auth/token-provider.ts';
-import { DEV_CREDENTIALS, PARTNER_CENTER_AUDIENCES } from '../../src/emulators/credentials.ts';
-import type { ServiceName } from '../../src/emulators/shared/traffic.ts';
-import { type EmulatorWorld, type EmulatorWorldOptions, startEmulators } from '../../src/emulators/world.ts';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../src/net/http-client.ts';
 
 export const TOKEN_CACHE_NAME = 'msal-cache/partner-center';

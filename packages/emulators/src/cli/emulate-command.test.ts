@@ -6,11 +6,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS } from '../emulators/credentials.ts';
+import { DEV_CREDENTIALS } from '../credentials.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-// Node 24 (which runs the TypeScript sources) is the project's own, in node_modules/.bin.
-const PATH = `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`;
+const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 type Announcement = {
   entra: string;
@@ -27,9 +25,9 @@ let firstLine: string;
 let linesAfter: string[];
 
 beforeAll(async () => {
-  child = spawn('node', ['bin/referral-connector.js', 'emulate', '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, PATH },
+  // The package's own command, on the Node that runs this test (24, which strips the sources' types).
+  child = spawn(process.execPath, ['bin/emulate.js', '--port', '0'], {
+    cwd: PACKAGE,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout = child.stdout;

@@ -5,15 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loginWithDeviceCode } from '../auth/device-code-login.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { type Connector, createConnector } from '../connector.ts';
-import { DEV_CREDENTIALS } from '../emulators/credentials.ts';
-import type { FaultSettings } from '../emulators/shared/traffic.ts';
-import { type EmulatorWorld, startEmulators } from '../emulators/world.ts';
-import type { Logger } from '../observability/logger.ts';
-import { registerWebhook } from '../partner-center/register-webhook.ts';
-import type { SettledJob } from '../sync/sync-workers.ts';
+import type { FaultSettings } from '@referral-connector/emulators';
+import { DEV_CREDENTIALS, type EmulatorWorld, startEmulators } from '@referral-connector/emulators';
+import { loginWithDeviceCode } from '../src/auth/device-code-login.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import { type Connector, createConnector } from '../src/connector.ts';
+import type { Logger } from '../src/observability/logger.ts';
+import { registerWebhook } from '../src/partner-center/register-webhook.ts';
+import type { SettledJob } from '../src/sync/sync-workers.ts';
 import { emulatorSettings } from './emulator-settings.ts';
 
 export type DemoOptions = {

@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseFaultSpec } from '@referral-connector/emulators';
 import type { Command } from 'commander';
-import type { DemoSummary } from '../demo/demo-summary.ts';
-import { runDemo } from '../demo/run-demo.ts';
-import { startDemo } from '../demo/start-demo.ts';
-import { parseFaultSpec } from '../emulators/control/parse-fault-spec.ts';
-import { createLogger } from '../observability/logger.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import type { DemoSummary } from './demo-summary.ts';
+import { runDemo } from './run-demo.ts';
+import { startDemo } from './start-demo.ts';
 
 type DemoFlags = {
   referrals: string;

@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { parseFaultSpec } from '../emulators/control/parse-fault-spec.ts';
-import { startEmulators } from '../emulators/world.ts';
+import { parseFaultSpec } from '../control/parse-fault-spec.ts';
+import { startEmulators } from '../world.ts';
 
 /**
  * `referral-connector emulate`: every emulator on one port. When ready it prints exactly one JSON line
  * on stdout: base URLs, the well-known development credentials, and the files holding the PEMs a
  * connector must trust (the TLS CA and the webhook-signing root).
  */
-export function registerEmulateCommand(program: Command): void {
+export function registerEmulateCommand(program: Command, options: { isDefault?: boolean } = {}): void {
   program
-    .command('emulate')
+    .command('emulate', { isDefault: options.isDefault ?? false })
     .description(
       'start the Entra ID, Partner Center and Dataverse emulators and print their URLs as one JSON line',
     )

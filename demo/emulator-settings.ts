@@ -1,4 +1,4 @@
-import type { EmulatorWorld } from '../emulators/world.ts';
+import type { EmulatorWorld } from '@referral-connector/emulators';
 
 /**
  * The configuration keys that point a connector at an emulated world: its URLs, the development

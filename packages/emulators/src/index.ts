@@ -1,0 +1,34 @@
+/**
+ * The emulators' public API: the emulated world (Entra ID, Partner Center, Dataverse on one server), its
+ * well-known development credentials, fault settings, and the certificate and TLS helpers tests use to
+ * build trust material of their own. Everything else in this package is internal.
+ */
+export { parseFaultSpec } from './control/parse-fault-spec.ts';
+export {
+  DEV_CREDENTIALS,
+  DEV_PARTNER,
+  type DevCredentials,
+  PARTNER_CENTER_AUDIENCES,
+} from './credentials.ts';
+export type { DataverseOptions, LeadRecord, ServiceProtectionLimits } from './dataverse/index.ts';
+export { DEFAULT_LIMITS as DATAVERSE_DEFAULT_LIMITS } from './dataverse/index.ts';
+export type { EntraOptions } from './entra/index.ts';
+export type { Referral, ReferralRecord } from './partner-center/referrals/index.ts';
+export {
+  type NotificationPayload,
+  referralPayload,
+  serializePayload,
+} from './partner-center/webhooks/notification-payload.ts';
+export { type SignOptions, signNotification } from './partner-center/webhooks/sign-notification.ts';
+export { LEAF_SUBJECT } from './partner-center/webhooks/signing-chain.ts';
+export { type IssuedCertificate, issueCertificate } from './shared/certificates.ts';
+export { listenOnLoopback } from './shared/listen.ts';
+export { createRandom, type Random } from './shared/random.ts';
+export { createTlsMaterial, type TlsMaterial } from './shared/tls.ts';
+export type { FaultSettings, ServiceName, Traffic } from './shared/traffic.ts';
+export {
+  type EmulatorUrls,
+  type EmulatorWorld,
+  type EmulatorWorldOptions,
+  startEmulators,
+} from './world.ts';

@@ -3,6 +3,7 @@
  * lead's state. Batch writes and a change feed are optional capabilities the sync engine checks for.
  */
 import type { LeadDraft, LeadState, ReferralKey } from '../core/index.ts';
+import { RemoteError } from '../net/remote-error.ts';
 
 export type UpsertResult = LeadState & { created: boolean };
 
@@ -18,8 +19,8 @@ export type CrmAdapter = {
   readonly kind: string;
   /**
    * Creates the lead for `draft.referralId`, or updates the one that exists, in one idempotent call on the
-   * referral key (never check-then-create). Throws RemoteError; `dead_letter` with code `lead_closed`
-   * when the CRM refuses to change a closed lead.
+   * referral key (never check-then-create). Throws RemoteError, classified by the adapter; a
+   * `LeadClosedError` when the CRM refuses to change a closed lead (its state still reads with `readLead`).
    */
   upsertLead(draft: LeadDraft): Promise<UpsertResult>;
   /** The lead for a referral, or null when none exists. */
@@ -31,3 +32,13 @@ export type CrmAdapter = {
   decidedLeads?(cursor: string | null): Promise<DecidedLeads>;
   close(): Promise<void>;
 };
+
+/**
+ * The CRM keeps a closed lead (qualified, converted, disqualified) read-only and refused the write. The
+ * sync then reads the lead's state instead, so the seller's decision still reaches the referral.
+ */
+export class LeadClosedError extends RemoteError {
+  constructor(fields: Omit<ConstructorParameters<typeof RemoteError>[0], 'disposition' | 'code'>) {
+    super({ ...fields, disposition: 'dead_letter', code: 'lead_closed' });
+  }
+}

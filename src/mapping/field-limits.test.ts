@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadDraft } from '../core/lead.ts';
-import { applyFieldLimits, dataverseLeadLimits } from './field-limits.ts';
+import { applyFieldLimits, type LeadFieldLimits } from './field-limits.ts';
 import { mapReferralToLead } from './map-referral-to-lead.ts';
 import { referralUrl, sampleReferral } from './test-support.ts';
+
+/** Limits shaped like a CRM's columns (Dataverse's sizes), kept here so the test does not depend on an adapter. */
+const limits: LeadFieldLimits = {
+  topic: 300,
+  companyName: 100,
+  description: 2000,
+  contact: { firstName: 50, lastName: 50, email: 100, phone: 50, jobTitle: 100 },
+  address: { line1: 250, line2: 250, city: 80, stateOrProvince: 50, postalCode: 20, country: 80 },
+};
 
 const draft = (): LeadDraft => mapReferralToLead(sampleReferral(), { referralUrl }).draft;
 
 describe('applyFieldLimits', () => {
   it('leaves a draft that fits untouched', () => {
-    expect(applyFieldLimits(draft(), dataverseLeadLimits)).toEqual({ draft: draft(), warnings: [] });
+    expect(applyFieldLimits(draft(), limits)).toEqual({ draft: draft(), warnings: [] });
   });
 
   it('shortens text that is too long and says which field', () => {
@@ -17,7 +26,7 @@ describe('applyFieldLimits', () => {
       companyName: 'C'.repeat(150),
       contact: { ...draft().contact, lastName: 'L'.repeat(60) },
     };
-    const { draft: fitted, warnings } = applyFieldLimits(long, dataverseLeadLimits);
+    const { draft: fitted, warnings } = applyFieldLimits(long, limits);
 
     expect(fitted.companyName).toBe('C'.repeat(100));
     expect(fitted.contact.lastName).toBe('L'.repeat(50));
@@ -31,7 +40,7 @@ describe('applyFieldLimits', () => {
     const email = `${'a'.repeat(95)}@example.com`;
     const { draft: fitted, warnings } = applyFieldLimits(
       { ...draft(), contact: { ...draft().contact, email } },
-      dataverseLeadLimits,
+      limits,
     );
 
     expect(fitted.contact.email).toBeNull();

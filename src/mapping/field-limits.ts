@@ -12,18 +12,6 @@ export type LeadFieldLimits = {
 };
 
 /**
- * Dataverse `lead` columns (spec crm.md §A3). `referralUrl` has no limit here: it is built from a fixed
- * template and a GUID, and its custom column is sized by the adapter that creates it.
- */
-export const dataverseLeadLimits: LeadFieldLimits = {
-  topic: 300,
-  companyName: 100,
-  description: 2000,
-  contact: { firstName: 50, lastName: 50, email: 100, phone: 50, jobTitle: 100 },
-  address: { line1: 250, line2: 250, city: 80, stateOrProvince: 50, postalCode: 20, country: 80 },
-};
-
-/**
  * Fits a draft to an adapter's column lengths. Text is shortened, never dropped; an email address that
  * does not fit is left out instead, because a cut one points somewhere wrong. Every change is
  * reported as a warning. Hash the draft *before* this (the hash tracks the referral, not the CRM).

@@ -3,6 +3,7 @@ import { createSecretBox } from '../auth/secret-box.ts';
 import { AuthError } from '../auth/token-provider.ts';
 import { type Disposition, RemoteError } from '../net/remote-error.ts';
 import { decideFailure } from './failure-policy.ts';
+import { WriteBackConflictError } from './write-back-conflict.ts';
 
 const NOW = Date.parse('2026-11-02T09:00:00.000Z');
 
@@ -15,13 +16,23 @@ describe('decideFailure', () => {
     ['dead_letter', 'dataverse_forbidden', 'dead_letter', 'dataverse_forbidden'],
     ['not_found', 'referrals_not_found', 'dead_letter', 'referrals_not_found'],
     ['reauthenticate', 'referrals_unauthorized', 'dead_letter', 'referrals_unauthorized'],
-    ['conflict', 'referrals_etag_mismatch', 'dead_letter', 'write_back_conflict'],
+    ['conflict', 'dataverse_etag_mismatch', 'retry', 'dataverse_etag_mismatch'],
   ] as const)('turns a RemoteError to %s (%s) into %s with code %s', (disposition, code, action, jobCode) => {
     const decision = decideFailure(remote(disposition, code), NOW);
     expect(decision).toEqual({
       action,
       error: { code: jobCode, message: expect.stringContaining(`${code} happened`) },
     });
+  });
+
+  it('dead-letters a write-back that lost every attempt to a changing referral, and only that', () => {
+    const lost = new WriteBackConflictError('r-1', 3, remote('conflict', 'referrals_etag_mismatch'));
+    expect(decideFailure(lost, NOW)).toEqual({
+      action: 'dead_letter',
+      error: { code: 'write_back_conflict', message: expect.stringContaining('3 write-back attempts') },
+    });
+    // A CRM's own 412 is not a write-back conflict: the next attempt re-reads and tries again.
+    expect(decideFailure(remote('conflict', 'dataverse_etag_mismatch'), NOW).action).toBe('retry');
   });
 
   it("retries no earlier than the remote's Retry-After", () => {

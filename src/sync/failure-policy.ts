@@ -5,12 +5,17 @@
 import { AuthError } from '../auth/token-provider.ts';
 import { RemoteError } from '../net/remote-error.ts';
 import type { JobError } from '../store/ports.ts';
+import { WriteBackConflictError } from './write-back-conflict.ts';
 
 export type FailureDecision =
   | { action: 'retry'; error: JobError; notBefore?: Date }
   | { action: 'dead_letter'; error: JobError };
 
 export function decideFailure(error: unknown, now: number): FailureDecision {
+  // The referral kept changing under every re-read: someone else is writing it; a person should look.
+  if (error instanceof WriteBackConflictError) {
+    return { action: 'dead_letter', error: { code: error.code, message: error.message } };
+  }
   if (error instanceof RemoteError) {
     const jobError = { code: error.code, message: error.message };
     switch (error.disposition) {
@@ -21,8 +26,9 @@ export function decideFailure(error: unknown, now: number): FailureDecision {
           ...(error.retryAfterMs !== undefined ? { notBefore: new Date(now + error.retryAfterMs) } : {}),
         };
       case 'conflict':
-        // The referral kept changing under every re-read: someone else is writing it; a person should look.
-        return { action: 'dead_letter', error: { code: 'write_back_conflict', message: error.message } };
+        // Optimistic concurrency lost on a call other than the write-back (which the sync settles itself):
+        // the next attempt re-reads everything.
+        return { action: 'retry', error: jobError };
       default:
         return { action: 'dead_letter', error: jobError };
     }

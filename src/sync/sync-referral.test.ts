@@ -6,11 +6,11 @@ import { type ConnectorWorld, startConnectorWorld } from '../../test/support/con
 import { toReferralKey } from '../core/index.ts';
 import type { CrmAdapter } from '../crm/crm-adapter.ts';
 import { createDynamicsAdapter } from '../crm/dynamics/dynamics-adapter.ts';
-import { RemoteError } from '../net/remote-error.ts';
 import { createReferralsClient, type ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { StorageBackend } from '../store/ports.ts';
 import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
 import { type SyncDependencies, syncReferral } from './sync-referral.ts';
+import { WriteBackConflictError } from './write-back-conflict.ts';
 
 const GET_REFERRAL = 'referrals GET /v1.0/engagements/referrals/:id';
 const PATCH_REFERRAL = 'referrals PATCH /v1.0/engagements/referrals/:id';
@@ -257,8 +257,8 @@ describe('syncReferral', () => {
       deps({ referrals: alwaysRacing, maxWriteBackAttempts: 2 }),
     ).catch((e: unknown) => e);
 
-    expect(failure).toBeInstanceOf(RemoteError);
-    expect(failure).toMatchObject({ disposition: 'conflict', status: 412 });
+    expect(failure).toBeInstanceOf(WriteBackConflictError);
+    expect(failure).toMatchObject({ attempts: 2, cause: { disposition: 'conflict', status: 412 } });
     expect(cw.world.referrals.get(served.id)?.externalReferenceId).toBe(served.externalReferenceId);
   });
 

@@ -8,12 +8,13 @@
  *   5. remember the link and the steps on the referral's timeline
  */
 import { type LeadDraft, type LeadState, type ReferralKey, toReferralKey } from '../core/index.ts';
-import type { CrmAdapter } from '../crm/crm-adapter.ts';
+import { type CrmAdapter, LeadClosedError } from '../crm/crm-adapter.ts';
 import { leadHash, mapLeadToReferralChanges, mapReferralToLead, toJsonPatch } from '../mapping/index.ts';
 import { RemoteError } from '../net/remote-error.ts';
 import type { Referral } from '../partner-center/referral-schema.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { Store, TimelineEntry } from '../store/ports.ts';
+import { WriteBackConflictError } from './write-back-conflict.ts';
 
 export type SyncDependencies = {
   referrals: ReferralsClient;
@@ -130,7 +131,7 @@ export async function syncReferral(
       // 412: the referral changed under us. Its new state may change the lead too, so the whole sync runs
       // again on it; saving only the write-back would mark that change as synced while the lead lacks it.
       step('write-back', 'conflict', { attempt });
-      if (attempt >= attempts) throw written.error;
+      if (attempt >= attempts) throw new WriteBackConflictError(referral.id, attempt, written.error);
       referral = await deps.referrals.get(referral.id);
     }
   } catch (error) {
@@ -169,7 +170,7 @@ async function putLead(
     return { state: written, outcome };
   } catch (error) {
     // A qualified or disqualified lead is read-only in the CRM: its state still flows back.
-    if (!(error instanceof RemoteError && error.code === 'lead_closed')) throw error;
+    if (!(error instanceof LeadClosedError)) throw error;
     const state = await deps.crm.readLead(key);
     if (!state) throw error;
     step('upsert-lead', 'lead-closed', { leadId: state.leadId, phase: state.phase });

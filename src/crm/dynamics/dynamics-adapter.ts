@@ -8,7 +8,7 @@ import type { TokenProvider } from '../../auth/token-provider.ts';
 import { type LeadDraft, type LeadState, type ReferralKey, toReferralKey } from '../../core/index.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../net/http-client.ts';
 import { RemoteError } from '../../net/remote-error.ts';
-import type { CrmAdapter, DecidedLeads, UpsertResult } from '../crm-adapter.ts';
+import { type CrmAdapter, type DecidedLeads, LeadClosedError, type UpsertResult } from '../crm-adapter.ts';
 import { classifyDataverseResponse } from './classify-dataverse-error.ts';
 import { toLeadColumns } from './lead-columns.ts';
 import { LEAD_STATE_COLUMNS, toLeadState } from './lead-state.ts';
@@ -174,10 +174,8 @@ export function createDynamicsAdapter(options: DynamicsAdapterOptions): CrmAdapt
         if (!(error instanceof RemoteError && error.status === 400)) throw error;
         const state = await readLead(draft.referralId);
         if (!state || state.phase === 'open') throw error;
-        throw new RemoteError({
+        throw new LeadClosedError({
           remote: 'dataverse',
-          disposition: 'dead_letter',
-          code: 'lead_closed',
           message: `lead ${state.leadId} is ${state.phase}; Dataverse keeps closed leads read-only`,
           status: error.status,
           remoteCode: error.remoteCode,

@@ -5,7 +5,8 @@
  * update body is dropped by Dataverse, and on create the URL's value is copied in).
  */
 import type { LeadDraft } from '../../core/index.ts';
-import { applyFieldLimits, dataverseLeadLimits, type MappingWarning } from '../../mapping/index.ts';
+import { applyFieldLimits, type MappingWarning } from '../../mapping/index.ts';
+import { DATAVERSE_LEAD_LIMITS } from './lead-column-limits.ts';
 
 /** Dataverse `leadsourcecode` 3 = "External Referral". */
 const LEAD_SOURCE_EXTERNAL_REFERRAL = 3;
@@ -20,7 +21,7 @@ export function toLeadColumns(
   mapped: LeadDraft,
   options: LeadColumnOptions,
 ): { columns: Record<string, unknown>; warnings: MappingWarning[] } {
-  const { draft, warnings } = applyFieldLimits(mapped, dataverseLeadLimits);
+  const { draft, warnings } = applyFieldLimits(mapped, DATAVERSE_LEAD_LIMITS);
   const columns: Record<string, unknown> = {
     subject: draft.topic,
     firstname: draft.contact.firstName,

@@ -108,7 +108,9 @@ export async function issueCertificate(request: CertificateRequest): Promise<Iss
   return {
     certificate,
     keys,
-    certPem: certificate.toString('pem'),
+    // @peculiar/x509 ends the PEM without a newline, so `cat a.pem b.pem` would glue two certificates
+    // into one line that OpenSSL (and Node's TLS) cannot read; every PEM we hand out ends with one.
+    certPem: `${certificate.toString('pem').trimEnd()}\n`,
     certDer: Buffer.from(certificate.rawData),
     keyPem: toPem(pkcs8, 'PRIVATE KEY'),
   };

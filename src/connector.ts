@@ -1,44 +1,35 @@
 /**
- * Builds a connector from its configuration: store and queue, HTTP clients per remote, token providers,
- * the Partner Center and CRM clients, the workers and the HTTP server. `serve` and `demo` both use it;
- * nothing here knows whether the remotes are real or emulated.
+ * Builds a running connector from its configuration: store and queue, Partner Center access, the CRM
+ * adapter `crm.kind` names, the workers, the periodic passes and the HTTP server. `serve` and `demo` use
+ * it; commands that need less build only their parts (src/wiring/). Nothing here knows whether the
+ * remotes are real or emulated.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { createMsalApp, createMsalPublicApp } from './auth/msal-app.ts';
-import { createSecretBox } from './auth/secret-box.ts';
-import { createTokenCachePlugin } from './auth/token-cache-plugin.ts';
-import {
-  createAppTokenProvider,
-  createDelegatedTokenProvider,
-  type TokenProvider,
-} from './auth/token-provider.ts';
-import { ConfigError } from './config/config-error.ts';
+import type { createMsalPublicApp } from './auth/msal-app.ts';
 import type { Config } from './config/config-schema.ts';
-import { requireKeys } from './config/load-config.ts';
+import { createCrmAdapter } from './crm/create-crm-adapter.ts';
 import type { CrmAdapter } from './crm/crm-adapter.ts';
-import { createDynamicsAdapter } from './crm/dynamics/dynamics-adapter.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createCertificateSource } from './ingress/certificate-source.ts';
 import { createIngressCounters } from './ingress/ingress-counters.ts';
 import { createIngressRoutes } from './ingress/ingress-route.ts';
-import { createHttpClient, type HttpClient, type HttpClientOptions } from './net/http-client.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { createReferralsClient, type ReferralsClient } from './partner-center/referrals-client.ts';
-import { createWebhooksClient, type WebhooksClient } from './partner-center/webhooks-client.ts';
+import type { ReferralsClient } from './partner-center/referrals-client.ts';
+import type { WebhooksClient } from './partner-center/webhooks-client.ts';
 import type { StorageBackend } from './store/ports.ts';
 import { pruneExpired } from './store/prune-expired.ts';
-import { createSqliteBackend } from './store/sqlite/create-sqlite-backend.ts';
-import { databasePath } from './store/sqlite/database-path.ts';
 import { whileBusy } from './store/store-errors.ts';
 import { type CrmChangePoller, createCrmChangePoller } from './sync/crm-change-poller.ts';
 import { createPeriodicTask } from './sync/periodic-task.ts';
 import { createReconciler, type Reconciler } from './sync/reconciler.ts';
 import { syncReferral } from './sync/sync-referral.ts';
 import { createSyncWorkers, type SettledJob, type SyncWorkers } from './sync/sync-workers.ts';
+import { openBackend } from './wiring/open-backend.ts';
+import { createPartnerCenterAccess, type PartnerCenterAccess } from './wiring/partner-center-access.ts';
+import { createRemoteClients } from './wiring/remote-clients.ts';
 
-export const PARTNER_CENTER_TOKEN_CACHE = 'msal-cache/partner-center';
 /** Inbox and timeline retention is applied at start and then hourly. */
 const PRUNE_INTERVAL_MS = 3_600_000;
 
@@ -48,7 +39,6 @@ export type Connector = {
   referrals: ReferralsClient;
   webhooks: WebhooksClient;
   crm: CrmAdapter;
-  tokens: { referrals: TokenProvider; webhooks: TokenProvider; crm: TokenProvider };
   /** The msal app of the Partner Center registration, for `auth login`. */
   partnerCenterApp: ReturnType<typeof createMsalPublicApp>;
   workers: SyncWorkers;
@@ -70,120 +60,27 @@ export type ConnectorOptions = {
 };
 
 export async function createConnector(config: Config, options: ConnectorOptions): Promise<Connector> {
-  requireKeys(
-    config,
-    ['partnerCenter.tenantId', 'partnerCenter.clientId', 'crm.dynamics.url'],
-    'to connect Partner Center and Dynamics 365',
-  );
   const { logger } = options;
-  const extraCaPem = config.tls.extraCaFile ? readFileSync(config.tls.extraCaFile, 'utf8') : undefined;
-  // Every client is closed on stop, so no keep-alive connection outlives the connector.
-  const clients: HttpClient[] = [];
-  const client = (remote: string, budget?: HttpClientOptions['budget']): HttpClient => {
-    const created = createHttpClient({
-      remote,
-      ...(extraCaPem ? { extraCaPem } : {}),
-      ...(budget ? { budget } : {}),
+  const clients = createRemoteClients(config);
+  const backend = await openBackend(config);
+  let partnerCenter: PartnerCenterAccess;
+  let crm: CrmAdapter;
+  try {
+    partnerCenter = createPartnerCenterAccess(config, { secrets: backend.store, clients, logger });
+    const { tenantId, clientId, clientSecret } = config.partnerCenter;
+    crm = createCrmAdapter(config.crm, {
+      authorityHost: config.entra.authorityHost,
+      partnerCenterApp: { tenantId, clientId, clientSecret },
+      httpClient: clients.client,
+      entraHttp: clients.entra,
     });
-    clients.push(created);
-    return created;
-  };
-
-  mkdirSync(config.dataDir, { recursive: true });
-  const backend = await whileBusy(() =>
-    createSqliteBackend({
-      path: databasePath(config.dataDir),
-      maxAttempts: config.sync.maxAttempts,
-      backoffBaseMs: config.sync.backoffBaseMs,
-      backoffCapMs: config.sync.backoffCapMs,
-      synchronous: config.store.synchronous,
-      busyTimeoutMs: config.store.busyTimeoutMs,
-      minSyncIntervalMs: config.sync.minIntervalMs,
-    }),
-  );
-  const box = createSecretBox(config.secrets.encryptionKey);
-  if (!box.encrypts) {
-    logger.warn('secrets.encryptionKey is not set: the Partner Center refresh token is stored unencrypted');
+  } catch (error) {
+    // A configuration error leaves nothing open behind it.
+    await Promise.allSettled([clients.closeAll(), backend.close()]);
+    throw error;
   }
-
-  const entraHttp = client('entra');
+  const { referrals, webhooks } = partnerCenter;
   const pc = config.partnerCenter;
-  const partnerCenterRegistration = {
-    authorityHost: config.entra.authorityHost,
-    tenantId: pc.tenantId as string,
-    clientId: pc.clientId as string,
-    clientSecret: pc.clientSecret,
-  };
-  const partnerCenterApp = createMsalPublicApp(
-    partnerCenterRegistration,
-    entraHttp,
-    createTokenCachePlugin(backend.store, box, PARTNER_CENTER_TOKEN_CACHE),
-  );
-  // Without a secret the webhook API is called with the signed-in user's token (App+User works there too).
-  const partnerCenterAppOnly = pc.clientSecret
-    ? createMsalApp(partnerCenterRegistration, entraHttp)
-    : undefined;
-  const dyn = config.crm.dynamics;
-  const crmApp = dyn.clientId
-    ? createMsalApp(
-        {
-          authorityHost: config.entra.authorityHost,
-          tenantId: dyn.tenantId ?? (pc.tenantId as string),
-          clientId: dyn.clientId,
-          clientSecret: dyn.clientSecret,
-          certificateFile: dyn.certificateFile,
-          certificateThumbprint: dyn.certificateThumbprint,
-        },
-        entraHttp,
-      )
-    : partnerCenterAppOnly;
-  if (!crmApp) {
-    throw new ConfigError(
-      [
-        {
-          path: 'crm.dynamics.clientId',
-          problem: 'Dataverse needs an app-only (application user) registration',
-        },
-        {
-          path: 'partnerCenter.clientSecret',
-          problem: 'or the Partner Center app with a secret, reused for Dataverse',
-        },
-      ],
-      'Dataverse credentials',
-    );
-  }
-  const tokens = {
-    referrals: createDelegatedTokenProvider(partnerCenterApp, pc.referralsAudience),
-    webhooks: partnerCenterAppOnly
-      ? createAppTokenProvider(partnerCenterAppOnly, pc.webhooksAudience)
-      : createDelegatedTokenProvider(partnerCenterApp, pc.webhooksAudience),
-    crm: createAppTokenProvider(crmApp, dyn.url as string),
-  };
-
-  const referrals = createReferralsClient({
-    baseUrl: pc.referralsUrl,
-    http: client('referrals'),
-    tokens: tokens.referrals,
-  });
-  const webhooks = createWebhooksClient({
-    baseUrl: pc.webhooksUrl,
-    http: client('webhooks'),
-    tokens: tokens.webhooks,
-  });
-  const crm = createDynamicsAdapter({
-    url: dyn.url as string,
-    apiVersion: dyn.apiVersion,
-    referralIdColumn: dyn.referralIdColumn,
-    referralUrlColumn: dyn.referralUrlColumn,
-    // Stay under the org's service-protection limits instead of provoking 429s.
-    http: client('dataverse', {
-      concurrency: dyn.limits.concurrency,
-      windowMs: dyn.limits.windowSeconds * 1000,
-      requestsPerWindow: dyn.limits.requestsPerWindow,
-      executionMsPerWindow: dyn.limits.executionSecondsPerWindow * 1000,
-    }),
-    tokens: tokens.crm,
-  });
 
   const metrics = createMetrics();
   const workers = createSyncWorkers({
@@ -233,7 +130,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     issuerHosts: pc.issuerCertificateHosts,
     ...(pc.trustedRootsFile ? { trustedRootsPem: readFileSync(pc.trustedRootsFile, 'utf8') } : {}),
     ...(pc.intermediatesFile ? { intermediatesPem: readFileSync(pc.intermediatesFile, 'utf8') } : {}),
-    ...(extraCaPem ? { downloadCaPem: extraCaPem } : {}),
+    ...(clients.extraCaPem ? { downloadCaPem: clients.extraCaPem } : {}),
   });
   const ingressCounters = createIngressCounters();
   let accepting = false;
@@ -277,8 +174,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     referrals,
     webhooks,
     crm,
-    tokens,
-    partnerCenterApp,
+    partnerCenterApp: partnerCenter.app,
     workers,
     reconciler,
     crmChanges,
@@ -303,7 +199,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
       if (workersStarted)
         await Promise.all([reconciler.stop(), crmChanges.stop(), pruner.stop(), workers.stop(deadlineMs)]);
       await app.close();
-      await Promise.allSettled([certificates.close(), ...clients.map((http) => http.close())]);
+      await Promise.allSettled([certificates.close(), clients.closeAll()]);
       await backend.close();
     },
   };

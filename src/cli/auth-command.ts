@@ -1,9 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { loginWithDeviceCode, loginWithPasswordLegacy } from '../auth/device-code-login.ts';
-import { createConnector } from '../connector.ts';
-import { createLogger } from '../observability/logger.ts';
 import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
+import { withPartnerCenter } from './with-partner-center.ts';
 
 export function registerAuthCommand(program: Command): void {
   const auth = program.command('auth').description('Partner Center sign-in');
@@ -24,9 +23,7 @@ export function registerAuthCommand(program: Command): void {
     )
     .action(async (flags: ConfigFlags & { passwordLegacy?: boolean; username?: string }) => {
       const config = configFromFlags(flags);
-      const logger = createLogger({ level: 'warn' });
-      const connector = await createConnector(config, { logger });
-      try {
+      await withPartnerCenter(config, async (partnerCenter) => {
         const audience = config.partnerCenter.referralsAudience;
         let user: { username: string };
         if (flags.passwordLegacy) {
@@ -35,19 +32,17 @@ export function registerAuthCommand(program: Command): void {
           );
           if (!flags.username) throw new TypeError('--password-legacy needs --username');
           const password = process.env.PARTNER_CENTER_PASSWORD ?? (await ask('password: '));
-          user = await loginWithPasswordLegacy(connector.partnerCenterApp, audience, {
+          user = await loginWithPasswordLegacy(partnerCenter.app, audience, {
             username: flags.username,
             password,
           });
         } else {
-          user = await loginWithDeviceCode(connector.partnerCenterApp, audience, (message) =>
+          user = await loginWithDeviceCode(partnerCenter.app, audience, (message) =>
             process.stderr.write(`${message}\n`),
           );
         }
         process.stdout.write(`signed in as ${user.username}; the connector can now read referrals\n`);
-      } finally {
-        await connector.stop(0);
-      }
+      });
     });
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ReplaySelector } from '../store/ports.ts';
+import { openExistingBackend } from '../wiring/open-backend.ts';
 import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
-import { openExistingStore } from './open-store.ts';
 
 type ReplayFlags = ConfigFlags & { referral?: string; code?: string; all?: boolean };
 
@@ -26,7 +26,7 @@ export function registerReplayCommand(program: Command): void {
           ? { code: flags.code }
           : { all: true };
       const config = configFromFlags(flags);
-      const backend = openExistingStore(config);
+      const backend = await openExistingBackend(config);
       try {
         const count = await backend.queue.replay(selector);
         process.stdout.write(`${count} dead-lettered sync${count === 1 ? '' : 's'} queued again\n`);

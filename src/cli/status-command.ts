@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
+import { openExistingBackend } from '../wiring/open-backend.ts';
 import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
-import { openExistingStore } from './open-store.ts';
 
 export function registerStatusCommand(program: Command): void {
   withConfigFlags(program.command('status').description('queue depth, last sync, failures by reason'))
     .option('--json', 'print one JSON object')
     .action(async (flags: ConfigFlags & { json?: boolean }) => {
       const config = configFromFlags(flags);
-      const backend = openExistingStore(config);
+      const backend = await openExistingBackend(config);
       try {
         const status = await backend.store.status();
         const dead = await backend.queue.deadLetters({ limit: 10 });

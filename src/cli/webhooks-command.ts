@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { ConfigError } from '../config/config-error.ts';
 import type { Config } from '../config/config-schema.ts';
-import { createConnector } from '../connector.ts';
-import { createLogger } from '../observability/logger.ts';
 import { registerWebhook } from '../partner-center/register-webhook.ts';
+import type { PartnerCenterAccess } from '../wiring/partner-center-access.ts';
 import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
+import { withPartnerCenter } from './with-partner-center.ts';
 
 type RegisterFlags = ConfigFlags & { url?: string; force?: boolean };
 
@@ -14,8 +14,8 @@ export function registerWebhooksCommand(program: Command): void {
 
   withConfigFlags(webhooks.command('show').description('show the current registration')).action(
     async (flags: ConfigFlags) => {
-      await withConnector(flags, async (connector, config) => {
-        const registration = await connector.webhooks.get();
+      await withPartnerCenterFlags(flags, async (partnerCenter, config) => {
+        const registration = await partnerCenter.webhooks.get();
         if (!registration) {
           process.stdout.write('no webhook registration for this tenant\n');
           return;
@@ -36,7 +36,7 @@ export function registerWebhooksCommand(program: Command): void {
       .option('--url <url>', 'callback URL (default: <server.publicUrl>/webhooks/partner-center)')
       .option('--force', 'take the events over from another URL (another integration stops receiving them)')
       .action(async (flags: RegisterFlags) => {
-        await withConnector(flags, async (connector, config) => {
+        await withPartnerCenterFlags(flags, async (partnerCenter, config) => {
           const url = flags.url ?? callbackUrl(config);
           if (!url) {
             throw new ConfigError(
@@ -45,7 +45,7 @@ export function registerWebhooksCommand(program: Command): void {
             );
           }
           const result = await registerWebhook(
-            connector.webhooks,
+            partnerCenter.webhooks,
             {
               webhookUrl: url,
               webhookEvents: [...config.partnerCenter.webhookEvents],
@@ -71,12 +71,12 @@ export function registerWebhooksCommand(program: Command): void {
   )
     .option('--wait <seconds>', 'how long to wait for the result', '60')
     .action(async (flags: ConfigFlags & { wait: string }) => {
-      await withConnector(flags, async (connector) => {
-        const correlationId = await connector.webhooks.sendTestEvent();
+      await withPartnerCenterFlags(flags, async (partnerCenter) => {
+        const correlationId = await partnerCenter.webhooks.sendTestEvent();
         process.stdout.write(`test event requested, correlation id ${correlationId}\n`);
         const deadline = Date.now() + Number(flags.wait) * 1000;
         for (;;) {
-          const result = await connector.webhooks.testEventResult(correlationId);
+          const result = await partnerCenter.webhooks.testEventResult(correlationId);
           if (
             result.results.length > 0 ||
             result.status.toLowerCase() === 'completed' ||
@@ -97,15 +97,10 @@ function callbackUrl(config: Config): string | undefined {
     : undefined;
 }
 
-async function withConnector(
+async function withPartnerCenterFlags(
   flags: ConfigFlags,
-  run: (connector: Awaited<ReturnType<typeof createConnector>>, config: Config) => Promise<void>,
+  run: (partnerCenter: PartnerCenterAccess, config: Config) => Promise<void>,
 ): Promise<void> {
   const config = configFromFlags(flags);
-  const connector = await createConnector(config, { logger: createLogger({ level: 'warn' }) });
-  try {
-    await run(connector, config);
-  } finally {
-    await connector.stop(0);
-  }
+  await withPartnerCenter(config, (partnerCenter) => run(partnerCenter, config));
 }

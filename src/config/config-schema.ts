@@ -4,6 +4,7 @@
  * default and is required only by the commands that need it (see `requireKeys`).
  */
 import { z } from 'zod';
+import { crmConfigSchema } from '../crm/crm-config.ts';
 import { QUEUE_DEFAULTS } from '../store/queue-defaults.ts';
 
 const url = () => z.url({ protocol: /^https?$/ });
@@ -14,14 +15,6 @@ const WEBHOOK_EVENTS = [
   'related-referral-created',
   'related-referral-updated',
 ] as const;
-
-const appCredentials = z.strictObject({
-  tenantId: z.string().min(1).optional().describe('Entra tenant id (GUID) or domain of the app registration'),
-  clientId: z.string().min(1).optional().describe('application (client) id of the app registration'),
-  clientSecret: z.string().min(1).optional().describe('client secret; or use certificateFile + thumbprint'),
-  certificateFile: z.string().min(1).optional().describe('PEM file with the private key and certificate'),
-  certificateThumbprint: z.string().min(1).optional().describe('SHA-1 thumbprint of that certificate (hex)'),
-});
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('./data').describe('where the SQLite database lives'),
@@ -101,59 +94,7 @@ export const configSchema = z.strictObject({
         .describe('PEM intermediates used when AIA download is not possible'),
     })
     .prefault({}),
-  crm: z
-    .strictObject({
-      kind: z.enum(['dynamics']).default('dynamics').describe('which CRM receives leads'),
-      dynamics: z
-        .strictObject({
-          url: url().optional().describe('organization URL, e.g. https://contoso.crm4.dynamics.com'),
-          apiVersion: z
-            .string()
-            .regex(/^v9\.\d$/)
-            .default('v9.2')
-            .describe('Web API version'),
-          referralIdColumn: z
-            .string()
-            .min(1)
-            .default('new_referralid')
-            .describe('lead column holding the referral id (alternate key)'),
-          referralUrlColumn: z
-            .string()
-            .min(1)
-            .optional()
-            .default('new_referralurl')
-            .describe('lead column for a link to the referral'),
-          ...appCredentials.shape,
-          limits: z
-            .strictObject({
-              concurrency: z.coerce
-                .number()
-                .int()
-                .min(1)
-                .default(52)
-                .describe('Dataverse requests in flight at once'),
-              requestsPerWindow: z.coerce
-                .number()
-                .int()
-                .min(1)
-                .default(6000)
-                .describe('Dataverse service-protection limit: requests per window per user'),
-              executionSecondsPerWindow: z.coerce
-                .number()
-                .min(1)
-                .default(1200)
-                .describe('Dataverse service-protection limit: combined execution time per window'),
-              windowSeconds: z.coerce
-                .number()
-                .min(0.1)
-                .default(300)
-                .describe('the sliding window of those limits'),
-            })
-            .prefault({}),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
+  crm: crmConfigSchema.prefault({}),
   tls: z
     .strictObject({
       extraCaFile: z

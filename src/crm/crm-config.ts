@@ -1,0 +1,16 @@
+/**
+ * The `crm` section: which CRM receives leads (`crm.kind`) and each CRM's own keys, defined in its folder.
+ * Adding a CRM adds its section here and its case in `create-crm-adapter.ts`.
+ */
+import { z } from 'zod';
+import { dynamicsConfigSchema } from './dynamics/dynamics-config.ts';
+
+export const CRM_KINDS = ['dynamics'] as const;
+export type CrmKind = (typeof CRM_KINDS)[number];
+
+export const crmConfigSchema = z.strictObject({
+  kind: z.enum(CRM_KINDS).default('dynamics').describe('which CRM receives leads'),
+  dynamics: dynamicsConfigSchema.prefault({}),
+});
+
+export type CrmConfig = z.output<typeof crmConfigSchema>;

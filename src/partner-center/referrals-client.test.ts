@@ -1,3 +1,5 @@
+import { listenOnLoopback } from '@referral-connector/emulators';
+import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   answeredStatuses,
@@ -5,7 +7,9 @@ import {
   startConnectorWorld,
 } from '../../test/support/connector-world.ts';
 import type { TokenProvider } from '../auth/token-provider.ts';
+import { createHttpClient } from '../net/http-client.ts';
 import { RemoteError } from '../net/remote-error.ts';
+import { checkNextLink } from './next-link.ts';
 import { createReferralsClient, type ReferralsClient } from './referrals-client.ts';
 
 const LIST = 'GET /v1.0/engagements/referrals';
@@ -123,5 +127,122 @@ describe('referrals client', () => {
   it('links to a referral by its URL under the API base', () => {
     expect(referrals.urlOf('abc')).toBe(`${cw.world.urls.referrals}/abc`);
     expect(referrals.urlOf('a/b c')).toBe(`${cw.world.urls.referrals}/a%2Fb%20c`);
+  });
+});
+
+describe('referrals client paging', () => {
+  /** A Referrals API stand-in on one origin, and another host a forged nextLink points at. */
+  async function startApiAndElsewhere() {
+    const api = Fastify();
+    const elsewhere = Fastify();
+    const seenElsewhere: string[] = [];
+    let nextLink = '';
+    api.get('/v1.0/engagements/referrals', async () => ({ value: [], '@odata.nextLink': nextLink }));
+    elsewhere.get('/*', async (request) => {
+      seenElsewhere.push(`${request.url} ${request.headers.authorization ?? ''}`);
+      return { value: [] };
+    });
+    const apiOrigin = await listenOnLoopback(api, { https: false });
+    const elsewhereOrigin = await listenOnLoopback(elsewhere, { https: false });
+    const http = createHttpClient({ remote: 'referrals' });
+    const client = createReferralsClient({
+      baseUrl: `${apiOrigin}/v1.0/engagements/referrals`,
+      http,
+      tokens: {
+        audience: 'https://api.partner.microsoft.com',
+        token: async () => 'user-token',
+        invalidate() {},
+        fetched: 0,
+      },
+    });
+    return {
+      apiOrigin,
+      elsewhereOrigin,
+      seenElsewhere,
+      client,
+      setNextLink(link: string) {
+        nextLink = link;
+      },
+      async close() {
+        await http.close();
+        await api.close();
+        await elsewhere.close();
+      },
+    };
+  }
+
+  it.each([
+    [
+      'another host',
+      (o: { elsewhereOrigin: string }) => `${o.elsewhereOrigin}/v1.0/engagements/referrals?$skiptoken=x`,
+    ],
+    [
+      'another path on the API origin',
+      (o: { apiOrigin: string }) => `${o.apiOrigin}/v1.0/other?$skiptoken=x`,
+    ],
+    [
+      'a path that climbs out of the API',
+      (o: { apiOrigin: string }) => `${o.apiOrigin}/v1.0/engagements/referrals/../../x`,
+    ],
+  ])('refuses a nextLink to %s without sending the token there', async (_case, linkOf) => {
+    const fake = await startApiAndElsewhere();
+    try {
+      fake.setNextLink(linkOf(fake));
+      const pages = fake.client.list({});
+      await pages.next();
+      const failure = await remoteFailure(pages.next());
+
+      expect(failure).toMatchObject({
+        remote: 'referrals',
+        disposition: 'dead_letter',
+        code: 'referrals_next_link_refused',
+      });
+      expect(fake.seenElsewhere).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('follows a nextLink that stays under the API path', async () => {
+    const fake = await startApiAndElsewhere();
+    try {
+      let served = 0;
+      fake.setNextLink(`${fake.apiOrigin}/v1.0/engagements/referrals?$skiptoken=p2`);
+      const pages: unknown[] = [];
+      for await (const page of fake.client.list({})) {
+        pages.push(page);
+        served += 1;
+        // The stand-in always offers another page; two pages prove the link was followed.
+        if (served === 2) break;
+      }
+      expect(pages).toHaveLength(2);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('which nextLinks are followed', () => {
+  const base = 'https://api.partner.microsoft.com/v1.0/engagements/referrals';
+  it.each([
+    [`${base}?$skiptoken=abc`, `${base}?$skiptoken=abc`],
+    // The 2020 doc example's plain http on the API host is upgraded, never sent over http.
+    ['http://api.partner.microsoft.com/v1.0/engagements/referrals?$skiptoken=abc', `${base}?$skiptoken=abc`],
+    ['?$skiptoken=rel', `${base}?$skiptoken=rel`],
+  ])('follows %s as %s', (link, expected) => {
+    expect(checkNextLink(link, base)).toEqual({ ok: true, url: expected });
+  });
+
+  it.each([
+    'https://api.partner.microsoft.com.evil.example/v1.0/engagements/referrals?$skiptoken=a',
+    'https://evil.example/v1.0/engagements/referrals',
+    'https://api.partner.microsoft.com:8443/v1.0/engagements/referrals',
+    'https://user:pw@api.partner.microsoft.com/v1.0/engagements/referrals',
+    'https://api.partner.microsoft.com/v1.0/engagements/referralsX',
+    'https://api.partner.microsoft.com/v1.0/engagements/referrals/%2e%2e/%2e%2e/admin',
+    'http://api.partner.microsoft.com:80/v1.0/referrals',
+    'ftp://api.partner.microsoft.com/v1.0/engagements/referrals',
+  ])('refuses %s', (link) => {
+    expect(checkNextLink(link, base)).toMatchObject({ ok: false });
   });
 });

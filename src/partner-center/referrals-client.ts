@@ -5,7 +5,9 @@
 import { sendAuthorized } from '../auth/send-authorized.ts';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import type { HttpClient } from '../net/http-client.ts';
+import { RemoteError } from '../net/remote-error.ts';
 import { classifyPartnerCenterResponse } from './classify-partner-center-error.ts';
+import { checkNextLink } from './next-link.ts';
 import { parseReferral, type Referral } from './referral-schema.ts';
 
 export type JsonPatchOperation = { op: 'replace' | 'add'; path: string; value: unknown };
@@ -74,7 +76,20 @@ export function createReferralsClient(options: {
         const response = await send({ method: 'GET', url: next, headers }, 'GET referrals');
         const page = response.json() as { value?: unknown[]; '@odata.nextLink'?: string };
         yield (page.value ?? []).map(parseReferral);
-        next = page['@odata.nextLink'];
+        const link = page['@odata.nextLink'];
+        if (link === undefined) break;
+        const allowed = checkNextLink(link, base);
+        if (!allowed.ok) {
+          // A page link off the API would carry the user's token elsewhere: a remote we cannot trust
+          // with it, or a misconfigured base URL. Retrying cannot change either.
+          throw new RemoteError({
+            remote: 'referrals',
+            disposition: 'dead_letter',
+            code: 'referrals_next_link_refused',
+            message: `@odata.nextLink not followed: it ${allowed.reason} (partnerCenter.referralsUrl is ${base})`,
+          });
+        }
+        next = allowed.url;
       }
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { type FaultSettings, SERVICE_NAMES, type Traffic } from '../shared/traffic.ts';
+import { extraFaultKindsOf, type FaultSettings, SERVICE_NAMES, type Traffic } from '../shared/traffic.ts';
 
 export type ControlRoutesOptions = {
   traffic: Traffic;
@@ -24,10 +24,15 @@ const knobs = z
     retryAfterSeconds: z.number().min(0).optional(),
   })
   .strict();
-const serviceFaults = knobs.extend({ endpoints: z.record(z.string(), knobs).optional() }).strict();
+/** The shared knobs plus the service's own fault kinds (rates), if it has any. */
+function serviceFaultsOf(service: string) {
+  const rate = z.number().min(0).max(1).optional();
+  const own = knobs.extend(Object.fromEntries(extraFaultKindsOf(service).map((kind) => [kind, rate])));
+  return own.extend({ endpoints: z.record(z.string(), own).optional() }).strict();
+}
 const faultSettings = z
   .object({
-    ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceFaults.optional()])),
+    ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceFaultsOf(name).optional()])),
     dispatcher: z
       .object({
         duplicate: z.number().min(0).max(1).optional(),

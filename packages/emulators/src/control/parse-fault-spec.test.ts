@@ -12,6 +12,19 @@ describe('parseFaultSpec', () => {
     });
   });
 
+  it("reads a service's own fault kinds for that service", () => {
+    expect(parseFaultSpec('salesforce.lock=0.1,salesforce.sessionExpiry=0.02,salesforce.5xx=0.05')).toEqual({
+      salesforce: { lock: 0.1, sessionExpiry: 0.02, '5xx': 0.05 },
+    });
+  });
+
+  it('refuses a kind another service owns, naming its owner', () => {
+    expect(() => parseFaultSpec('dataverse.lock=0.1')).toThrow(
+      '"dataverse.lock=0.1" names an unknown kind; "lock" exists only for salesforce; dataverse takes 5xx, 429, latencyMs, retryAfterSeconds',
+    );
+    expect(() => parseFaultSpec('salesforce.lock=2')).toThrow('between 0 and 1');
+  });
+
   it('accepts an empty spec as no faults', () => {
     expect(parseFaultSpec('')).toEqual({});
   });

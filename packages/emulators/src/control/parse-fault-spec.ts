@@ -2,11 +2,24 @@
  * Parses the `--faults` knob syntax: comma-separated `remote.kind=value` pairs, e.g.
  * `dataverse.5xx=0.1,dataverse.429=0.05,dispatcher.duplicate=0.2,referrals.latencyMs=50`.
  */
-import { type FaultSettings, SERVICE_NAMES, type ServiceName } from '../shared/traffic.ts';
+import {
+  EXTRA_FAULT_KINDS,
+  extraFaultKindsOf,
+  type FaultSettings,
+  SERVICE_NAMES,
+  type ServiceName,
+} from '../shared/traffic.ts';
 
 const SERVICE_KINDS = ['5xx', '429', 'latencyMs', 'retryAfterSeconds'] as const;
 const DISPATCHER_KINDS = ['duplicate', 'reorder', 'drop', 'latencyMs'] as const;
-const RATE_KINDS = new Set(['5xx', '429', 'duplicate', 'reorder', 'drop']);
+const RATE_KINDS = new Set([
+  '5xx',
+  '429',
+  'duplicate',
+  'reorder',
+  'drop',
+  ...Object.values(EXTRA_FAULT_KINDS).flat(),
+]);
 
 export class FaultSpecError extends Error {
   readonly code = 'fault_spec_invalid';
@@ -46,8 +59,13 @@ export function parseFaultSpec(spec: string): FaultSettings {
         `names an unknown remote; use one of ${[...SERVICE_NAMES, 'dispatcher'].join(', ')}`,
       );
     }
-    if (!includes(SERVICE_KINDS, kind)) {
-      throw new FaultSpecError(pair, `names an unknown kind; ${remote} takes ${SERVICE_KINDS.join(', ')}`);
+    const kinds = [...SERVICE_KINDS, ...extraFaultKindsOf(remote)];
+    if (!includes(kinds, kind)) {
+      const owners = Object.entries(EXTRA_FAULT_KINDS)
+        .filter(([, extra]) => (extra as readonly string[]).includes(kind))
+        .map(([owner]) => owner);
+      const only = owners.length > 0 ? `; "${kind}" exists only for ${owners.join(', ')}` : '';
+      throw new FaultSpecError(pair, `names an unknown kind${only}; ${remote} takes ${kinds.join(', ')}`);
     }
     const service: ServiceName = remote;
     settings[service] = { ...settings[service], [kind]: value };

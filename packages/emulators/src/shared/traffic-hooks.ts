@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { InjectedFault, ServiceName, Traffic } from './traffic.ts';
+import type { InjectedFault, OwnFault, ServiceName, Traffic } from './traffic.ts';
 
 export type TrafficHookOptions = {
   service: ServiceName;
@@ -11,6 +11,13 @@ export type TrafficHookOptions = {
   endpointOf?: (request: FastifyRequest) => string;
   /** Sends the injected error in the service's own wire format (status, headers, body). */
   renderFault: (reply: FastifyReply, fault: InjectedFault) => FastifyReply;
+  /** Sends a fault of the service's own kinds (`EXTRA_FAULT_KINDS`); services without any omit it. */
+  renderOwnFault?: (reply: FastifyReply, fault: OwnFault) => FastifyReply;
+  /**
+   * Whether a drawn fault can happen on this request at all (e.g. a row lock only on writes); when not,
+   * the request is answered normally. Default: every fault applies everywhere.
+   */
+  faultApplies?: (request: FastifyRequest, fault: InjectedFault | OwnFault) => boolean;
 };
 
 /**
@@ -27,14 +34,20 @@ export function installTrafficHooks(app: FastifyInstance, options: TrafficHookOp
       const relative = prefix && pattern.startsWith(prefix) ? pattern.slice(prefix.length) : pattern;
       return `${request.method} ${relative || '/'}`;
     });
-  const injectedBy = new WeakMap<FastifyRequest, InjectedFault['kind']>();
+  const injectedBy = new WeakMap<FastifyRequest, (InjectedFault | OwnFault)['kind']>();
 
   app.addHook('onRequest', async (request, reply) => {
     const decision = traffic.decide(service, endpointOf(request));
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-    if (decision.fault) {
-      injectedBy.set(request, decision.fault.kind);
-      return options.renderFault(reply, decision.fault);
+    const fault = decision.fault;
+    if (!fault || !(options.faultApplies?.(request, fault) ?? true)) return;
+    if (fault.kind === '5xx' || fault.kind === '429') {
+      injectedBy.set(request, fault.kind);
+      return options.renderFault(reply, fault);
+    }
+    if (options.renderOwnFault) {
+      injectedBy.set(request, fault.kind);
+      return options.renderOwnFault(reply, fault);
     }
   });
 

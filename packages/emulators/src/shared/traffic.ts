@@ -6,8 +6,24 @@
 import type { Random } from './random.ts';
 
 /** The emulated remotes that answer HTTP. */
-export const SERVICE_NAMES = ['entra', 'referrals', 'webhooks', 'dataverse'] as const;
+export const SERVICE_NAMES = ['entra', 'referrals', 'webhooks', 'dataverse', 'salesforce'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * Fault kinds only some remotes have, on top of the shared 5xx/429: failures that exist in that
+ * service's own API and nowhere else. Knobs of these kinds on other services are refused by the
+ * parsers and never drawn.
+ */
+export const EXTRA_FAULT_KINDS = {
+  /** `lock`: 400 UNABLE_TO_LOCK_ROW on writes; `sessionExpiry`: the session ends, 401 INVALID_SESSION_ID. */
+  salesforce: ['lock', 'sessionExpiry'],
+} as const satisfies Partial<Record<ServiceName, readonly string[]>>;
+export type ExtraFaultKind = (typeof EXTRA_FAULT_KINDS)[keyof typeof EXTRA_FAULT_KINDS][number];
+
+/** The extra fault kinds a service takes (none for most). */
+export function extraFaultKindsOf(service: string): readonly ExtraFaultKind[] {
+  return (EXTRA_FAULT_KINDS as Partial<Record<string, readonly ExtraFaultKind[]>>)[service] ?? [];
+}
 
 export type FaultKnobs = {
   /** Share of requests answered with a 5xx (0–1). */
@@ -18,7 +34,7 @@ export type FaultKnobs = {
   latencyMs?: number;
   /** Retry-After sent with injected 429s; 1 s unless set. */
   retryAfterSeconds?: number;
-};
+} & Partial<Record<ExtraFaultKind, number>>;
 
 export type ServiceFaults = FaultKnobs & {
   /** Overrides per endpoint name (see `endpoint` in RequestRecord), merged over the service's knobs. */
@@ -35,8 +51,11 @@ export type DispatcherFaults = {
 
 export type FaultSettings = Partial<Record<ServiceName, ServiceFaults>> & { dispatcher?: DispatcherFaults };
 
+/** The faults every service can be told to inject. */
 export type InjectedFault = { kind: '5xx'; status: 500 | 503 } | { kind: '429'; retryAfterSeconds: number };
-export type FaultDecision = { latencyMs: number; fault?: InjectedFault };
+/** A fault of one of a service's own kinds (`EXTRA_FAULT_KINDS`). */
+export type OwnFault = { kind: ExtraFaultKind };
+export type FaultDecision = { latencyMs: number; fault?: InjectedFault | OwnFault };
 
 export type RequestRecord = {
   seq: number;
@@ -48,13 +67,14 @@ export type RequestRecord = {
   path: string;
   status: number;
   durationMs: number;
-  injected?: InjectedFault['kind'];
+  injected?: (InjectedFault | OwnFault)['kind'];
 };
 
 export type EndpointCounter = { count: number; byStatus: Record<string, number> };
 export type ServiceCounters = {
   total: number;
-  injected: { '5xx': number; '429': number };
+  /** Extra kinds appear only for the services that have them. */
+  injected: { '5xx': number; '429': number } & Partial<Record<ExtraFaultKind, number>>;
   byEndpoint: Record<string, EndpointCounter>;
 };
 export type Counters = Record<ServiceName, ServiceCounters>;
@@ -84,7 +104,7 @@ export function createTraffic(options: { random: Random; logLimit?: number }): T
       if (!serviceKnobs) return { latencyMs: 0 };
       const knobs: FaultKnobs = { ...serviceKnobs, ...serviceKnobs.endpoints?.[endpoint] };
       const latencyMs = knobs.latencyMs ?? 0;
-      // One draw decides between the two error kinds so their rates add up as written.
+      // One draw decides between the error kinds so their rates add up as written.
       const draw = random.next();
       const rate429 = knobs['429'] ?? 0;
       const rate5xx = knobs['5xx'] ?? 0;
@@ -93,6 +113,12 @@ export function createTraffic(options: { random: Random; logLimit?: number }): T
       }
       if (draw < rate429 + rate5xx) {
         return { latencyMs, fault: { kind: '5xx', status: random.chance(0.5) ? 500 : 503 } };
+      }
+      // The service's own kinds follow on the same draw, so all rates add up as written.
+      let threshold = rate429 + rate5xx;
+      for (const kind of extraFaultKindsOf(service)) {
+        threshold += knobs[kind] ?? 0;
+        if (draw < threshold) return { latencyMs, fault: { kind } };
       }
       return { latencyMs };
     },
@@ -103,7 +129,7 @@ export function createTraffic(options: { random: Random; logLimit?: number }): T
       if (log.length > logLimit) log = log.slice(log.length - Math.floor(logLimit / 2));
       const service = counters[entry.service];
       service.total += 1;
-      if (entry.injected) service.injected[entry.injected] += 1;
+      if (entry.injected) service.injected[entry.injected] = (service.injected[entry.injected] ?? 0) + 1;
       const endpoint = service.byEndpoint[entry.endpoint] ?? { count: 0, byStatus: {} };
       service.byEndpoint[entry.endpoint] = endpoint;
       endpoint.count += 1;
@@ -131,7 +157,15 @@ export function createTraffic(options: { random: Random; logLimit?: number }): T
 function emptyCounters(): Counters {
   const entries = SERVICE_NAMES.map((name) => [
     name,
-    { total: 0, injected: { '5xx': 0, '429': 0 }, byEndpoint: {} } satisfies ServiceCounters,
+    {
+      total: 0,
+      injected: {
+        '5xx': 0,
+        '429': 0,
+        ...Object.fromEntries(extraFaultKindsOf(name).map((kind) => [kind, 0])),
+      },
+      byEndpoint: {},
+    } satisfies ServiceCounters,
   ]);
   return Object.fromEntries(entries) as Counters;
 }

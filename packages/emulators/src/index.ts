@@ -3,6 +3,12 @@
  * well-known development credentials, fault settings, and the certificate and TLS helpers tests use to
  * build trust material of their own. Everything else in this package is internal.
  */
+export {
+  type ConnectorConfigOptions,
+  type ConnectorSetting,
+  connectorConfig,
+  connectorSettings,
+} from './connector-config.ts';
 export { parseFaultSpec } from './control/parse-fault-spec.ts';
 export {
   DEV_CREDENTIALS,

@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommand } from './cli/auth-command.ts';
+import { connectorVersion } from './cli/connector-version.ts';
 import { registerOptionalCommands } from './cli/optional-commands.ts';
 import { registerReplayCommand } from './cli/replay-command.ts';
 import { registerServeCommand } from './cli/serve-command.ts';
@@ -13,6 +14,7 @@ import { ConfigError } from './config/config-error.ts';
 const program = new Command()
   .name('referral-connector')
   .description('Keeps Microsoft Partner Center referrals and CRM leads in sync')
+  .version(connectorVersion())
   .showHelpAfterError()
   .exitOverride();
 
@@ -30,7 +32,8 @@ try {
   if (
     error instanceof ConfigError ||
     error instanceof TypeError ||
-    (error as { code?: string }).code === 'fault_spec_invalid'
+    (error as { code?: string }).code === 'fault_spec_invalid' ||
+    (error as { code?: string }).code === 'dataverse_limits_invalid'
   ) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);

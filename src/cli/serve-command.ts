@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createConnector } from '../connector.ts';
 import { createLogger } from '../observability/logger.ts';
+import { boundUrl } from './bound-url.ts';
 import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -12,8 +13,12 @@ export function registerServeCommand(program: Command): void {
       const config = configFromFlags(flags, flags.port ? { 'server.port': flags.port } : {});
       const logger = createLogger({ level: config.log.level });
       const connector = await createConnector(config, { logger });
-      const url = await connector.start();
-      logger.info({ url, webhook: `${url}/webhooks/partner-center` }, 'serving');
+      await connector.start();
+      // The address bound, not start()'s friendlier name for it: 127.0.0.1 logged as localhost sends
+      // the operator to a host name that may resolve to ::1, where nothing listens.
+      const url = boundUrl(connector.app.server.address());
+      const publicUrl = config.server.publicUrl?.replace(/\/$/, '');
+      logger.info({ url, webhook: `${publicUrl ?? url}/webhooks/partner-center` }, 'serving');
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;

@@ -4,13 +4,15 @@
  */
 import { z } from 'zod';
 import { dynamicsConfigSchema } from './dynamics/dynamics-config.ts';
+import { salesforceConfigSchema } from './salesforce/salesforce-config.ts';
 
-export const CRM_KINDS = ['dynamics'] as const;
+export const CRM_KINDS = ['dynamics', 'salesforce'] as const;
 export type CrmKind = (typeof CRM_KINDS)[number];
 
 export const crmConfigSchema = z.strictObject({
   kind: z.enum(CRM_KINDS).default('dynamics').describe('which CRM receives leads'),
   dynamics: dynamicsConfigSchema.prefault({}),
+  salesforce: salesforceConfigSchema.prefault({}),
 });
 
 export type CrmConfig = z.output<typeof crmConfigSchema>;

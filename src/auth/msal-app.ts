@@ -11,7 +11,12 @@ import {
   PublicClientApplication,
 } from '@azure/msal-node';
 import type { HttpClient } from '../net/http-client.ts';
+import { AuthConfigurationError } from './auth-configuration-error.ts';
+import { certificateCredentialFromPem } from './certificate-credential.ts';
+import { type CredentialKeys, UNPREFIXED_CREDENTIAL_KEYS } from './credential-keys.ts';
 import { createMsalNetworkClient } from './msal-network-client.ts';
+
+export { AuthConfigurationError };
 
 export type AppRegistration = {
   authorityHost: string;
@@ -19,12 +24,11 @@ export type AppRegistration = {
   clientId: string;
   clientSecret?: string | undefined;
   certificateFile?: string | undefined;
+  /** SHA-256 (64 hex) or SHA-1 (40 hex); computed from the certificate in `certificateFile` if absent. */
   certificateThumbprint?: string | undefined;
+  /** The configuration keys these came from, named in errors (default: the bare field names). */
+  configKeys?: CredentialKeys | undefined;
 };
-
-export class AuthConfigurationError extends Error {
-  readonly code = 'auth_configuration';
-}
 
 const MICROSOFT_AUTHORITY_HOSTS = new Set([
   'login.microsoftonline.com',
@@ -78,18 +82,24 @@ function systemOf(http: HttpClient) {
 }
 
 function credentialOf(registration: AppRegistration) {
+  const keys = registration.configKeys ?? UNPREFIXED_CREDENTIAL_KEYS;
   if (registration.clientSecret) return { clientSecret: registration.clientSecret };
-  if (registration.certificateFile && registration.certificateThumbprint) {
-    const pem = readFileSync(registration.certificateFile, 'utf8');
+  if (registration.certificateFile) {
+    let pem: string;
+    try {
+      pem = readFileSync(registration.certificateFile, 'utf8');
+    } catch (error) {
+      throw new AuthConfigurationError(
+        `${keys.certificateFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        [keys.certificateFile],
+      );
+    }
     return {
-      clientCertificate: {
-        thumbprintSha256: registration.certificateThumbprint,
-        privateKey: pem,
-        x5c: pem,
-      },
+      clientCertificate: certificateCredentialFromPem(pem, registration.certificateThumbprint, keys),
     };
   }
   throw new AuthConfigurationError(
-    'an app-only token needs a client secret or a certificate (certificateFile + certificateThumbprint)',
+    `an app-only token needs a client secret or a certificate: set ${keys.clientSecret} or ${keys.certificateFile}`,
+    [keys.clientSecret, keys.certificateFile],
   );
 }

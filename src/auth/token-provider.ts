@@ -7,6 +7,8 @@ import type {
   ConfidentialClientApplication,
   PublicClientApplication,
 } from '@azure/msal-node';
+import { classifyEntraFailure, describeCredentialFix } from './classify-entra-failure.ts';
+import { type CredentialKeys, UNPREFIXED_CREDENTIAL_KEYS } from './credential-keys.ts';
 
 export type TokenProvider = {
   readonly audience: string;
@@ -18,13 +20,35 @@ export type TokenProvider = {
   readonly fetched: number;
 };
 
+/**
+ * - login_required: no signed-in user, or their sign-in expired or was revoked (`auth login`).
+ * - credential_rejected: Entra refused the app's own credential, id or tenant; `configKeys` says which
+ *   settings to fix. Nothing changes until a person does.
+ * - token_request_failed: anything else; may pass.
+ */
 export class AuthError extends Error {
-  readonly code: 'login_required' | 'token_request_failed';
-  constructor(code: AuthError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly code: 'login_required' | 'credential_rejected' | 'token_request_failed';
+  /** Configuration keys to fix (credential_rejected). */
+  readonly configKeys: readonly string[];
+  /** Entra's AADSTS number, when it sent one. */
+  readonly entraCode: number | undefined;
+  constructor(
+    code: AuthError['code'],
+    message: string,
+    options: { cause?: unknown; configKeys?: readonly string[]; entraCode?: number | undefined } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.configKeys = options.configKeys ?? [];
+    this.entraCode = options.entraCode;
   }
 }
+
+export type TokenProviderOptions = {
+  now?: () => number;
+  /** The configuration keys of the app's registration, named when Entra refuses its credential. */
+  credentialKeys?: CredentialKeys;
+};
 
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -75,19 +99,20 @@ function createCachingProvider(
 export function createAppTokenProvider(
   app: ConfidentialClientApplication,
   audience: string,
-  now: () => number = Date.now,
+  options: TokenProviderOptions = {},
 ): TokenProvider {
   const scopes = [`${audience.replace(/\/$/, '')}/.default`];
+  const keys = options.credentialKeys ?? UNPREFIXED_CREDENTIAL_KEYS;
   return createCachingProvider(
     audience,
     async (force) => {
       try {
         return await app.acquireTokenByClientCredential({ scopes, skipCache: force });
       } catch (error) {
-        throw new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
+        throw tokenFailure(audience, error, keys, 'confidential');
       }
     },
-    now,
+    options.now ?? Date.now,
   );
 }
 
@@ -98,8 +123,9 @@ export function createAppTokenProvider(
 export function createDelegatedTokenProvider(
   app: PublicClientApplication,
   audience: string,
-  now: () => number = Date.now,
+  options: TokenProviderOptions = {},
 ): TokenProvider {
+  const keys = options.credentialKeys ?? UNPREFIXED_CREDENTIAL_KEYS;
   const scopes = [`${audience.replace(/\/$/, '')}/user_impersonation`];
   return createCachingProvider(
     audience,
@@ -114,19 +140,38 @@ export function createDelegatedTokenProvider(
       try {
         return await app.acquireTokenSilent({ account, scopes, forceRefresh: force });
       } catch (error) {
-        const code = (error as { errorCode?: string }).errorCode ?? '';
-        if (/interaction_required|invalid_grant|no_tokens_found|refresh_token/i.test(code)) {
-          throw new AuthError(
-            'login_required',
-            `the Partner Center sign-in has expired or was revoked (${code}): run \`referral-connector auth login\``,
-            { cause: error },
-          );
-        }
-        throw new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
+        throw tokenFailure(audience, error, keys, 'public');
       }
     },
-    now,
+    options.now ?? Date.now,
   );
+}
+
+/** An msal failure as an AuthError, classified by `classifyEntraFailure`. */
+export function tokenFailure(
+  audience: string,
+  error: unknown,
+  keys: CredentialKeys,
+  client: 'confidential' | 'public',
+): AuthError {
+  const failure = classifyEntraFailure(error);
+  if (failure.kind === 'credential_rejected') {
+    const { configKeys, advice } = describeCredentialFix(failure, keys, client);
+    return new AuthError('credential_rejected', `${advice} (${describeMsalError(audience, error)})`, {
+      cause: error,
+      configKeys,
+      entraCode: failure.entraCode,
+    });
+  }
+  // An app-only request has no user sign-in to lose; such an answer is not one we understand.
+  if (failure.kind === 'login_required' && client === 'public') {
+    return new AuthError(
+      'login_required',
+      `the Partner Center sign-in has expired or was revoked (${failure.errorCode}): run \`referral-connector auth login\``,
+      { cause: error },
+    );
+  }
+  return new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
 }
 
 /** msal errors carry an AADSTS code and description; secrets never appear in them. */

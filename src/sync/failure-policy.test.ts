@@ -59,6 +59,16 @@ describe('decideFailure', () => {
     });
   });
 
+  it('dead-letters at once when Entra refuses the app credential (credential_rejected)', () => {
+    const refused = new AuthError('credential_rejected', 'fix crm.dynamics.clientSecret', {
+      configKeys: ['crm.dynamics.clientSecret'],
+    });
+    expect(decideFailure(refused, NOW)).toEqual({
+      action: 'dead_letter',
+      error: { code: 'credential_rejected', message: 'fix crm.dynamics.clientSecret' },
+    });
+  });
+
   it('dead-letters a referral that cannot be read (referral_invalid)', () => {
     const invalid = Object.assign(new Error('id is missing'), { code: 'referral_invalid' });
     expect(decideFailure(invalid, NOW)).toEqual({

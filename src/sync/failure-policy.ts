@@ -35,10 +35,11 @@ export function decideFailure(error: unknown, now: number): FailureDecision {
   }
   if (error instanceof AuthError) {
     const jobError = { code: error.code, message: error.message };
-    // Nobody signed in: every retry would fail the same way until `auth login` and a replay.
-    return error.code === 'login_required'
-      ? { action: 'dead_letter', error: jobError }
-      : { action: 'retry', error: jobError };
+    // Nobody signed in, or Entra refused the app's own credential: every retry would fail the same way
+    // until `auth login` or a configuration change, then a replay.
+    return error.code === 'token_request_failed'
+      ? { action: 'retry', error: jobError }
+      : { action: 'dead_letter', error: jobError };
   }
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   // Data we cannot read and secrets we cannot open stay that way until a person acts (then `replay`).

@@ -3,6 +3,7 @@
  * kept in the store, sealed), the Referrals and webhook-registration clients and their tokens. Needs only
  * the Partner Center keys, so `auth login` and `webhooks …` work before a CRM is configured.
  */
+import { credentialKeysAt } from '../auth/credential-keys.ts';
 import { createMsalApp, createMsalPublicApp } from '../auth/msal-app.ts';
 import { createSecretBox } from '../auth/secret-box.ts';
 import { createTokenCachePlugin, type SecretStore } from '../auth/token-cache-plugin.ts';
@@ -35,11 +36,13 @@ export function createPartnerCenterAccess(
       'secrets.encryptionKey is not set: the Partner Center refresh token is stored unencrypted',
     );
   }
+  const credentialKeys = credentialKeysAt('partnerCenter');
   const registration = {
     authorityHost: config.entra.authorityHost,
     tenantId: pc.tenantId as string,
     clientId: pc.clientId as string,
     clientSecret: pc.clientSecret,
+    configKeys: credentialKeys,
   };
   const app = createMsalPublicApp(
     registration,
@@ -48,14 +51,16 @@ export function createPartnerCenterAccess(
   );
   // Without a secret the webhook API is called with the signed-in user's token (App+User works there too).
   const webhooksTokens = pc.clientSecret
-    ? createAppTokenProvider(createMsalApp(registration, deps.clients.entra), pc.webhooksAudience)
-    : createDelegatedTokenProvider(app, pc.webhooksAudience);
+    ? createAppTokenProvider(createMsalApp(registration, deps.clients.entra), pc.webhooksAudience, {
+        credentialKeys,
+      })
+    : createDelegatedTokenProvider(app, pc.webhooksAudience, { credentialKeys });
   return {
     app,
     referrals: createReferralsClient({
       baseUrl: pc.referralsUrl,
       http: deps.clients.client('referrals'),
-      tokens: createDelegatedTokenProvider(app, pc.referralsAudience),
+      tokens: createDelegatedTokenProvider(app, pc.referralsAudience, { credentialKeys }),
     }),
     webhooks: createWebhooksClient({
       baseUrl: pc.webhooksUrl,

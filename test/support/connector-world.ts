@@ -89,7 +89,7 @@ export async function startConnectorWorld(options: EmulatorWorldOptions = {}): P
     registration,
     http,
     appTokens: (audience, now) =>
-      createAppTokenProvider(createMsalApp(registration, entraHttp), audience, now),
+      createAppTokenProvider(createMsalApp(registration, entraHttp), audience, now ? { now } : {}),
     publicApp,
     async signedInTokens(audience = PARTNER_CENTER_AUDIENCES.referrals) {
       const app = publicApp();

@@ -2,6 +2,7 @@
  * The Dynamics 365 adapter as configured: an application user's app-only token for the organization,
  * and a client that stays inside Dataverse's service-protection limits instead of provoking 429s.
  */
+import { credentialKeysAt } from '../../auth/credential-keys.ts';
 import { createMsalApp } from '../../auth/msal-app.ts';
 import { createAppTokenProvider } from '../../auth/token-provider.ts';
 import { ConfigError } from '../../config/config-error.ts';
@@ -41,6 +42,11 @@ export function createDynamicsAdapterFromConfig(config: DynamicsConfig, context:
   ];
   if (missing.length > 0 || !config.url) throw new ConfigError(missing, 'Dynamics 365');
 
+  // The keys a refused credential is reported under: this app's own, or the reused Partner Center app's.
+  const credentialKeys = {
+    ...credentialKeysAt(config.clientId ? 'crm.dynamics' : 'partnerCenter'),
+    tenantId: config.tenantId ? 'crm.dynamics.tenantId' : 'partnerCenter.tenantId',
+  };
   const app = createMsalApp(
     config.clientId
       ? {
@@ -50,12 +56,14 @@ export function createDynamicsAdapterFromConfig(config: DynamicsConfig, context:
           clientSecret: config.clientSecret,
           certificateFile: config.certificateFile,
           certificateThumbprint: config.certificateThumbprint,
+          configKeys: credentialKeys,
         }
       : {
           authorityHost: context.authorityHost,
           tenantId: (config.tenantId ?? pc.tenantId) as string,
           clientId: pc.clientId as string,
           clientSecret: pc.clientSecret,
+          configKeys: credentialKeys,
         },
     context.entraHttp,
   );
@@ -71,6 +79,6 @@ export function createDynamicsAdapterFromConfig(config: DynamicsConfig, context:
       requestsPerWindow: limits.requestsPerWindow,
       executionMsPerWindow: limits.executionSecondsPerWindow * 1000,
     }),
-    tokens: createAppTokenProvider(app, config.url),
+    tokens: createAppTokenProvider(app, config.url, { credentialKeys }),
   });
 }

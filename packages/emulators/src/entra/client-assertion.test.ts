@@ -31,11 +31,12 @@ describe('certificate credentials (client assertions)', () => {
   async function assertion(
     certificate: IssuedCertificate,
     claims: JWTPayload = {},
-    options: { alg?: string; expiresIn?: number } = {},
+    options: { alg?: string; expiresIn?: number; header?: Record<string, string> } = {},
   ): Promise<string> {
     const now = Math.floor(entra.clock.now() / 1000);
     const thumbprint = Buffer.from(describeCertificate(certificate.certPem).thumbprintSha256, 'hex');
     const alg = options.alg ?? 'PS256';
+    const named = options.header ?? { 'x5t#S256': thumbprint.toString('base64url') };
     return new SignJWT({
       aud: tokenEndpoint(),
       iss: CERT_APP,
@@ -43,7 +44,7 @@ describe('certificate credentials (client assertions)', () => {
       jti: crypto.randomUUID(),
       ...claims,
     })
-      .setProtectedHeader({ alg, typ: 'JWT', 'x5t#S256': thumbprint.toString('base64url') })
+      .setProtectedHeader({ alg, typ: 'JWT', ...named })
       .setIssuedAt(now)
       .setNotBefore(now)
       .setExpirationTime(now + (options.expiresIn ?? 600))
@@ -84,6 +85,31 @@ describe('certificate credentials (client assertions)', () => {
   it('accepts an RS256 assertion named by SHA-256 thumbprint', async () => {
     const response = await redeem(await assertion(registered, {}, { alg: 'RS256' }));
     expect(response.status).toBe(200);
+  });
+
+  it('accepts an RS256 assertion named by SHA-1 thumbprint (x5t)', async () => {
+    const sha1 = Buffer.from(describeCertificate(registered.certPem).thumbprintSha1, 'hex');
+    const response = await redeem(
+      await assertion(registered, {}, { alg: 'RS256', header: { x5t: sha1.toString('base64url') } }),
+    );
+    expect(response.status).toBe(200);
+  });
+
+  it('does not find the key when x5t#S256 carries the SHA-1 thumbprint (AADSTS700027)', async () => {
+    // What msal-node sends when a SHA-1 thumbprint is configured as `thumbprintSha256`.
+    const sha1 = Buffer.from(describeCertificate(registered.certPem).thumbprintSha1, 'hex');
+    const response = await redeem(
+      await assertion(registered, {}, { header: { 'x5t#S256': sha1.toString('base64url') } }),
+    );
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ error: 'invalid_client', error_codes: [700027] });
+    expect(response.body.error_description).toContain('The key was not found.');
+  });
+
+  it('does not find the key when the header names no thumbprint (AADSTS700027)', async () => {
+    const response = await redeem(await assertion(registered, {}, { header: {} }));
+    expect(response.status).toBe(401);
+    expect(response.body.error_codes).toEqual([700027]);
   });
 
   it('rejects an assertion signed with a certificate the app does not have (AADSTS700027)', async () => {

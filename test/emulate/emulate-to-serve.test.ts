@@ -47,20 +47,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a long-running command and resolves with its first stdout line that `matches`. */
+/**
+ * Starts a long-running command and resolves with its first line that `matches`, on stdout (the
+ * emulators' announcement) or stderr (the connector's log).
+ */
 async function startUntil(args: string[], matches: (line: string) => boolean): Promise<string> {
   const child = spawn(process.execPath, args, { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const seen: string[] = [];
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)));
-    lines.on('line', (line) => {
-      if (matches(line)) resolve(line);
-    });
+    child.once('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited with ${code}: ${seen.join('\n')}`)),
+    );
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => {
+        seen.push(line);
+        if (matches(line)) resolve(line);
+      });
+    }
   });
 }
 
@@ -92,7 +96,7 @@ beforeAll(async () => {
       '--connector-port',
       String(connectorPort),
     ],
-    () => true,
+    (line) => line.startsWith('{'),
   );
   announced = JSON.parse(line) as Announcement;
   agent = new Agent({ connect: { ca: readFileSync(announced.trust.tlsCaFile, 'utf8') } });

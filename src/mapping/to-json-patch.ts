@@ -1,7 +1,5 @@
+import type { JsonPatchOperation } from '../partner-center/referrals-client.ts';
 import type { ReferralChanges } from './map-lead-to-referral-changes.ts';
-
-/** Partner Center's PATCH accepts only `replace` and `add` (spec §3.6). */
-export type JsonPatchOperation = { op: 'replace'; path: string; value: string };
 
 /**
  * The PATCH body for `ReferralChanges`, in a fixed order. `/status` and `/substatus` are the documented

@@ -10,6 +10,7 @@ import { classifyPartnerCenterResponse } from './classify-partner-center-error.t
 import { checkNextLink } from './next-link.ts';
 import { parseReferral, type Referral } from './referral-schema.ts';
 
+/** One operation of a referral PATCH: Partner Center accepts only `replace` and `add` (spec §3.6). */
 export type JsonPatchOperation = { op: 'replace' | 'add'; path: string; value: unknown };
 
 export type ReferralsClient = {

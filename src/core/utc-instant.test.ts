@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNoLaterThan, toUtcInstant } from './utc-instant.ts';
+import { isSameInstant, toUtcInstant } from './utc-instant.ts';
 
 describe('toUtcInstant', () => {
   it.each([
@@ -19,20 +19,21 @@ describe('toUtcInstant', () => {
   });
 });
 
-describe('isNoLaterThan', () => {
-  it('tells apart two changes within one millisecond', () => {
-    expect(isNoLaterThan('2026-11-22T10:00:01.1234568Z', '2026-11-22T10:00:01.1234567Z')).toBe(false);
-    expect(isNoLaterThan('2026-11-22T10:00:01.1234567+00:00', '2026-11-22T10:00:01.1234567Z')).toBe(true);
-    expect(isNoLaterThan('2026-11-22T10:00:01.123456+00:00', '2026-11-22T10:00:01.1234567Z')).toBe(true);
+describe('isSameInstant', () => {
+  it('tells apart two instants within one millisecond', () => {
+    expect(isSameInstant('2026-11-22T10:00:01.1234568Z', '2026-11-22T10:00:01.1234567Z')).toBe(false);
+    expect(isSameInstant('2026-11-22T10:00:01.1234567+00:00', '2026-11-22T10:00:01.1234567Z')).toBe(true);
   });
 
-  it('compares across offsets', () => {
-    expect(isNoLaterThan('2026-11-22T12:00:00+02:00', '2026-11-22T10:00:00.0000001Z')).toBe(true);
-    expect(isNoLaterThan('2026-11-22T12:00:00.0000002+02:00', '2026-11-22T10:00:00.0000001Z')).toBe(false);
+  it('compares instants, not their spelling: offsets and fraction lengths', () => {
+    expect(isSameInstant('2026-11-22T12:00:00.0000001+02:00', '2026-11-22T10:00:00.0000001Z')).toBe(true);
+    expect(isSameInstant('2026-11-22T10:00:00.12Z', '2026-11-22T10:00:00.1200000Z')).toBe(true);
+    expect(isSameInstant('2026-11-22T12:00:00+02:00', '2026-11-22T10:00:00.0000001Z')).toBe(false);
   });
 
   it('is false when either side is unreadable', () => {
-    expect(isNoLaterThan(null, '2026-11-22T10:00:00Z')).toBe(false);
-    expect(isNoLaterThan('2026-11-22T10:00:00Z', 'soon')).toBe(false);
+    expect(isSameInstant(null, '2026-11-22T10:00:00Z')).toBe(false);
+    expect(isSameInstant('2026-11-22T10:00:00Z', 'soon')).toBe(false);
+    expect(isSameInstant(null, null)).toBe(false);
   });
 });

@@ -16,9 +16,11 @@ export function toUtcInstant(text: string | null | undefined): string | null {
   return `${whole.toISOString().slice(0, 19)}.${fraction}Z`;
 }
 
-/** True when instant `a` is no later than `b`; false when either is unreadable. */
-export function isNoLaterThan(a: string | null | undefined, b: string | null | undefined): boolean {
+/**
+ * True when `a` and `b` are the same instant, to the tick, however each is written (offset, fraction
+ * length); false when either is unreadable.
+ */
+export function isSameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
   const left = toUtcInstant(a);
-  const right = toUtcInstant(b);
-  return left !== null && right !== null && left <= right;
+  return left !== null && left === toUtcInstant(b);
 }

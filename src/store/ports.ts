@@ -35,8 +35,10 @@ export type InboxEntry = {
   /** Only `sync` entries with a referral id enqueue a job. */
   kind: InboxKind;
   /**
-   * When the event says the referral changed (ISO-8601). A change no later than the version the last
-   * sync already saw enqueues nothing: that is our own write-back coming back as an event.
+   * When the event says the referral changed (ISO-8601), if it said so readably. An event dated the very
+   * instant of the version the last sync wrote (`Link.lastReferralUpdatedAt`) enqueues nothing: that is
+   * our own write-back coming back. Any other date, earlier ones included, syncs: Partner Center's event
+   * date is not known to equal the referral's update time, and the sync's eTag check makes an echo cheap.
    */
   changedAt?: string | null;
   rawBody: string;

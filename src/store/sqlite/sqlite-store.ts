@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { isNoLaterThan } from '../../core/utc-instant.ts';
+import { isSameInstant } from '../../core/utc-instant.ts';
 import type {
   Clock,
   InboxEntry,
@@ -69,12 +69,16 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
   const rollbackSavepoint = db.prepare('ROLLBACK TO inbox_entry');
 
   const lastSeenVersion = db.prepare('SELECT last_referral_updated_at FROM links WHERE referral_id = ?');
-  /** The event announces a change no later than the referral version our last sync saw. */
+  /**
+   * The event is dated the very instant of the referral version our last sync wrote: our own write-back
+   * coming back. Only equality: whether Partner Center dates events by the referral's update time is
+   * unconfirmed, so an earlier date may still announce a change we have not seen. Compared as instants
+   * to the tick (offsets and fraction lengths differ; a Date would lose the last four digits).
+   */
   const alreadySynced = (referralId: string, changedAt: string | null | undefined): boolean => {
     if (!changedAt) return false;
     const row = lastSeenVersion.get(referralId) as Row | undefined;
-    // Compared at tick precision: a Date would take a change within the same millisecond for the echo.
-    return row !== undefined && isNoLaterThan(changedAt, optionalTextOf(row, 'last_referral_updated_at'));
+    return row !== undefined && isSameInstant(changedAt, optionalTextOf(row, 'last_referral_updated_at'));
   };
 
   const recordOne = (entry: InboxEntry): RecordInboxResult => {

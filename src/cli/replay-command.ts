@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { toReferralKey } from '../core/domain.ts';
 import type { ReplaySelector } from '../store/ports.ts';
 import { openExistingBackend } from '../wiring/open-backend.ts';
 import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
@@ -20,8 +21,9 @@ export function registerReplayCommand(program: Command): void {
       const selectors = [flags.referral, flags.code, flags.all].filter((x) => x !== undefined);
       if (selectors.length !== 1)
         throw new TypeError('replay needs exactly one of --referral ID, --code REASON, --all');
+      // By key: the referral's id in any case names its dead letter.
       const selector: ReplaySelector = flags.referral
-        ? { referralId: flags.referral }
+        ? { referralId: toReferralKey(flags.referral) }
         : flags.code
           ? { code: flags.code }
           : { all: true };

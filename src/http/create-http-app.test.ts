@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { toReferralKey } from '../core/domain.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
@@ -45,7 +46,7 @@ describe('the connector HTTP server', () => {
   it('is ready and live while accepting, and reports queue depth', async () => {
     const app = await appWith(true);
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    await backend.queue.enqueue('ref-1', { reason: 'webhook' });
+    await backend.queue.enqueue(toReferralKey('ref-1'), { reason: 'webhook' });
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ status: 'ready', jobs: { pending: 1 } });

@@ -1,24 +1,6 @@
+import type { InboxEntry } from '../store/ports.ts';
 import type { CallbackHeaders } from './callback-headers.ts';
-import type { NotificationKind, PartnerCenterNotification } from './notification.ts';
-
-/**
- * What the ingress hands to the store for one accepted callback: the inbox row, and (when `referralId` is
- * set) the sync job to commit with it in one transaction.
- */
-export type InboxEntry = {
-  receivedAt: Date;
-  eventName: string;
-  resourceUri: string;
-  /** The referral to enqueue a sync for; null = record only. */
-  referralId: string | null;
-  kind: NotificationKind;
-  /** ResourceChangeUtcDate of the event as a UTC instant with 7 fractional digits, when readable. */
-  changedAt: string | null;
-  /** The verified body as received (UTF-8), kept for audit and replay. */
-  rawBody: string;
-  /** Headers worth keeping for diagnosis; never the signature or Authorization. */
-  headers: Record<string, string>;
-};
+import type { PartnerCenterNotification } from './notification.ts';
 
 /**
  * An allow-list, so a header added by a gateway in front of us (cookies, API keys) can never end up in
@@ -36,6 +18,10 @@ export const KEPT_HEADERS = [
   'traceparent',
 ] as const;
 
+/**
+ * The inbox row of one accepted callback, as `Store.recordInbox` takes it: with a referral key for a
+ * `sync` event (its job commits with the row), and `ResourceChangeUtcDate` as a 7-digit UTC instant.
+ */
 export function toInboxEntry(
   notification: PartnerCenterNotification,
   request: { headers: CallbackHeaders; rawBody: Buffer },
@@ -47,7 +33,7 @@ export function toInboxEntry(
     if (value !== undefined) headers[name] = value;
   }
   return {
-    receivedAt,
+    receivedAt: receivedAt.toISOString(),
     eventName: notification.eventName,
     resourceUri: notification.resourceUri,
     referralId: notification.referralId,

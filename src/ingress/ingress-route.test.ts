@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listenOnLoopback } from '@referral-connector/emulators';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
 import type { CertificateSource } from './certificate-source.ts';
 import { createIngressCounters, type IngressCounters, totalRejected } from './ingress-counters.ts';
 import { createIngressRoutes } from './ingress-route.ts';
@@ -54,7 +58,7 @@ beforeEach(async () => {
   await app.register(
     createIngressRoutes({
       verifier: { lookupCertificate: source.lookup, now: Date.now },
-      accept: inbox.accept,
+      inbox,
       counters,
       logger: { debug: record, warn: record, error: record },
     }),
@@ -120,6 +124,44 @@ describe('an accepted callback', () => {
     expect(inbox.jobs).toEqual([id]);
   });
 
+  it('commits one job in the store for callbacks naming one referral in two spellings', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ingress-store-'));
+    const backend = createSqliteBackend({ path: join(directory, 'connector.db') });
+    const storeApp = Fastify();
+    try {
+      await storeApp.register(
+        createIngressRoutes({
+          verifier: { lookupCertificate: source.lookup, now: Date.now },
+          inbox: backend.store,
+          logger: { debug: () => {}, warn: () => {}, error: () => {} },
+        }),
+      );
+      for (const id of ['Ref_42-A', 'ref_42-a', 'REF_42-A']) {
+        const parts = signed(
+          notificationBody({
+            ResourceUri: `https://api.partner.microsoft.com/v1.0/engagements/referrals/${id}`,
+          }),
+        );
+        const response = await storeApp.inject({
+          method: 'POST',
+          url: PATH,
+          headers: callbackHeaders(parts),
+          payload: parts.body,
+        });
+        expect(response.statusCode).toBe(200);
+      }
+
+      expect(await backend.store.status()).toMatchObject({ inbox: { total: 3 }, jobs: { pending: 1 } });
+      expect(await backend.queue.claim({ workerId: 'w', leaseMs: 1000 })).toMatchObject({
+        referralId: 'ref_42-a',
+      });
+    } finally {
+      await storeApp.close();
+      await backend.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('records a test event without syncing anything', async () => {
     const body = notificationBody({
       EventName: 'test-created',
@@ -154,8 +196,10 @@ describe('an accepted callback', () => {
     await app500.register(
       createIngressRoutes({
         verifier: { lookupCertificate: source.lookup, now: Date.now },
-        accept: async () => {
-          throw Object.assign(new Error('UNIQUE constraint failed'), { code: 'ERR_SQLITE_ERROR' });
+        inbox: {
+          recordInbox: async () => {
+            throw Object.assign(new Error('UNIQUE constraint failed'), { code: 'ERR_SQLITE_ERROR' });
+          },
         },
         counters,
         logger: { debug: () => {}, warn: () => {}, error: () => {} },
@@ -548,7 +592,7 @@ describe('over real HTTP', () => {
     await server.register(
       createIngressRoutes({
         verifier: { lookupCertificate: source.lookup, now: Date.now },
-        accept: (entry) => inbox.accept(entry),
+        inbox: { recordInbox: (entry) => inbox.recordInbox(entry) },
       }),
     );
     origin = await listenOnLoopback(server, { https: false });

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Store } from '../store/ports.ts';
 import { headersFromRaw } from './callback-headers.ts';
 import { type CallbackVerifierDeps, verifyCallback } from './callback-verifier.ts';
-import { type InboxEntry, toInboxEntry } from './inbox-entry.ts';
+import { toInboxEntry } from './inbox-entry.ts';
 import { createIngressCounters, type IngressCounters } from './ingress-counters.ts';
 import { INGRESS_DEFAULTS } from './ingress-defaults.ts';
 import { isRetryable, REJECTION_STATUS, type RejectionReason } from './rejection-reasons.ts';
@@ -17,10 +18,11 @@ export type IngressLogger = {
 export type IngressRouteOptions = {
   verifier: CallbackVerifierDeps;
   /**
-   * Durably records the inbox row and, for `sync` entries, the job, in one transaction. Resolving means
-   * committed: only then does Partner Center get its 200. Throwing means nothing was stored.
+   * Where accepted callbacks go: `recordInbox` commits the inbox row and, for `sync` entries, the job in
+   * one transaction. Resolving means committed: only then does Partner Center get its 200. Throwing means
+   * nothing was stored.
    */
-  accept: (entry: InboxEntry) => Promise<void>;
+  inbox: Pick<Store, 'recordInbox'>;
   path?: string;
   bodyLimit?: number;
   retryAfterSeconds?: number;
@@ -30,9 +32,9 @@ export type IngressRouteOptions = {
 };
 
 /**
- * `POST /webhooks/partner-center`: verifies a callback, hands it to `accept`, and answers 200 only once it
- * is durable. As an encapsulated plugin it owns its body parsing (raw bytes, any media type, so a wrong
- * one gets our 415 rather than fastify's) and its error rendering.
+ * `POST /webhooks/partner-center`: verifies a callback, hands it to `inbox.recordInbox`, and answers 200
+ * only once it is durable. As an encapsulated plugin it owns its body parsing (raw bytes, any media type,
+ * so a wrong one gets our 415 rather than fastify's) and its error rendering.
  */
 export function createIngressRoutes(options: IngressRouteOptions): FastifyPluginAsync {
   const path = options.path ?? INGRESS_DEFAULTS.path;
@@ -43,7 +45,7 @@ export function createIngressRoutes(options: IngressRouteOptions): FastifyPlugin
   function reject(
     request: FastifyRequest,
     reply: FastifyReply,
-    rejection: { reason: RejectionReason; detail?: string },
+    rejection: { reason: RejectionReason; detail?: string; retryAfterSeconds?: number },
   ): FastifyReply {
     counters.rejected[rejection.reason] += 1;
     const status = REJECTION_STATUS[rejection.reason];
@@ -56,7 +58,9 @@ export function createIngressRoutes(options: IngressRouteOptions): FastifyPlugin
     const logger = options.logger ?? request.log;
     if (status >= 500) logger.error(fields, 'partner center callback not accepted');
     else logger.warn(fields, 'partner center callback rejected');
-    if (isRetryable(rejection.reason)) reply.header('retry-after', retryAfter);
+    if (isRetryable(rejection.reason)) {
+      reply.header('retry-after', String(rejection.retryAfterSeconds ?? retryAfter));
+    }
     return reply.code(status).send({ reason: rejection.reason });
   }
 
@@ -90,7 +94,7 @@ export function createIngressRoutes(options: IngressRouteOptions): FastifyPlugin
 
       const entry = toInboxEntry(verification.notification, callback, receivedAt);
       try {
-        await options.accept(entry);
+        await options.inbox.recordInbox(entry);
       } catch (error) {
         const code =
           error instanceof Error ? ((error as Error & { code?: unknown }).code ?? error.name) : 'unknown';

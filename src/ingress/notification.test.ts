@@ -22,9 +22,9 @@ describe('the referral id of a ResourceUri', () => {
     expect(referralIdFromUri(uri)).toBe(ID);
   });
 
-  it('keeps a non-GUID id made of safe characters as it is', () => {
+  it('lower-cases a non-GUID id too, to the one key every other source names the referral by', () => {
     expect(referralIdFromUri('https://api.partner.microsoft.com/v1.0/engagements/referrals/Ref_42-A')).toBe(
-      'Ref_42-A',
+      'ref_42-a',
     );
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ReferralKey, toReferralKey } from '../core/domain.ts';
 import { toUtcInstant } from '../core/utc-instant.ts';
 import { type Refusal, refuse } from './rejection-reasons.ts';
 
@@ -28,8 +29,8 @@ export type PartnerCenterNotification = {
   auditUri: string | null;
   /** Null when absent or unreadable: only ever informative (events are hints). */
   resourceChangedAt: string | null;
-  /** The referral to sync; null unless `kind` is `sync`. */
-  referralId: string | null;
+  /** The referral to sync, by its key; null unless `kind` is `sync`. */
+  referralId: ReferralKey | null;
 };
 
 const EVENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -120,19 +121,19 @@ export function classifyEvent(eventName: string): NotificationKind {
 }
 
 const REFERRAL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The referral id from a `ResourceUri`: documented as `…partnercenter…/engagements/v1/referrals/{id}` while
  * the API lives at `…partner…/v1.0/engagements/referrals/{id}`, and real URIs drift (G3). So: any http(s)
  * URI whose last path segment follows a `referrals` segment. The id is taken raw (no percent-decoding)
- * and must be a GUID or a short run of safe characters; GUIDs are lower-cased so jobs coalesce on one key.
+ * and must be a GUID or a short run of safe characters. It becomes the referral key (lower-cased), the
+ * one name every other source (reconciler, CRM change feed, replay) gives the referral too.
  */
-export function referralIdFromUri(resourceUri: string): string | null {
+export function referralIdFromUri(resourceUri: string): ReferralKey | null {
   const url = URL.parse(resourceUri);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return null;
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
   const id = segments.at(-1);
   if (!id || segments.at(-2)?.toLowerCase() !== 'referrals' || !REFERRAL_ID.test(id)) return null;
-  return GUID.test(id) ? id.toLowerCase() : id;
+  return toReferralKey(id);
 }

@@ -13,8 +13,8 @@ import {
   type TlsMaterial,
 } from '@referral-connector/emulators';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { InboxEntry, RecordInboxResult } from '../store/ports.ts';
 import { type CertificateSourceOptions, createCertificateSource } from './certificate-source.ts';
-import type { InboxEntry } from './inbox-entry.ts';
 
 export type ServedFile =
   | { status?: number; headers?: Record<string, string>; body: Buffer | string; chunked?: boolean }
@@ -137,8 +137,8 @@ export async function createSigningWorld(): Promise<SigningWorld> {
 /** A certificate source that trusts the world's root and downloads from it, as tests configure it. */
 export function createWorldCertificateSource(world: SigningWorld, overrides: CertificateSourceOptions = {}) {
   return createCertificateSource({
-    allowedHosts: ['localhost'],
-    issuerHosts: ['localhost'],
+    allowedHosts: [`localhost:${world.port}`],
+    issuerHosts: [`localhost:${world.port}`],
     trustedRootsPem: world.root.certPem,
     downloadCaPem: world.tls.caPem,
     ...overrides,
@@ -204,8 +204,8 @@ export function callbackHeaders(parts: CallbackParts): Record<string, string> {
 }
 
 /**
- * An in-memory stand-in for the store's accept port with the same all-or-nothing promise: a row and its
- * job land together or not at all.
+ * An in-memory stand-in for `Store.recordInbox` with the same all-or-nothing promise: a row and its job
+ * land together or not at all.
  */
 export function createFakeInbox() {
   const rows: InboxEntry[] = [];
@@ -217,12 +217,14 @@ export function createFakeInbox() {
     setUnavailable(value: boolean) {
       unavailable = value;
     },
-    async accept(entry: InboxEntry): Promise<void> {
+    async recordInbox(entry: InboxEntry): Promise<RecordInboxResult> {
       // What the SQLite store throws when it cannot commit (StoreUnavailableError's code).
       if (unavailable)
         throw Object.assign(new Error('store unavailable: busy'), { code: 'store_unavailable' });
       rows.push(entry);
-      if (entry.referralId !== null) jobs.push(entry.referralId);
+      const referralId = entry.kind === 'sync' ? entry.referralId : null;
+      if (referralId !== null) jobs.push(referralId);
+      return { inboxId: String(rows.length), jobEnqueued: referralId !== null };
     },
   };
 }

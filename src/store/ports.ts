@@ -1,11 +1,16 @@
 /**
- * The storage ports the sync engine depends on. Two backends implement them: SQLite (embedded, one
- * process) and PostgreSQL with pg-boss (scale-out); both pass `test/contract/job-queue.contract.ts`.
+ * The storage ports the sync engine depends on. One backend implements them today: SQLite (embedded, one
+ * process, `./sqlite/`). They are what a second backend (PostgreSQL with pg-boss, for scale-out) would
+ * implement, and `test/contract/job-queue.contract.ts` is the suite it must pass.
  *
  * Glossary
  * - inbox entry: one verified Partner Center callback, stored before it is acknowledged.
- * - job: "this referral needs a sync". It carries only the referral id; the worker re-reads current
+ * - job: "this referral needs a sync". It carries only the referral key; the worker re-reads current
  *   state, which is what makes coalescing and out-of-order events safe.
+ * - referral key: every port names a referral by its `ReferralKey` (`toReferralKey`, src/core/domain.ts),
+ *   never by an id as some source spelt it: jobs, inbox, links and timeline then agree on one referral,
+ *   and "one running job per referral" holds whichever source (webhook, reconciler, CRM change feed,
+ *   replay) asked for the sync.
  * - pending / running / dead: a job waits (pending), is held by a worker under a lease (running), or
  *   has given up and waits for an operator (dead letter). Completed jobs are deleted.
  * - coalescing: per referral at most one running and one pending job; further enqueues fold into the
@@ -21,18 +26,23 @@
  * are `Date`s because the queue itself compares them with its clock.
  */
 
+import type { ReferralKey } from '../core/domain.ts';
+
 /** Milliseconds since the epoch; injected so tests move time instead of sleeping. */
 export type Clock = () => number;
 
 export type InboxKind = 'sync' | 'test' | 'ignored';
 
+/** One verified callback as the ingress hands it to `Store.recordInbox`. */
 export type InboxEntry = {
+  /** ISO-8601. */
   receivedAt: string;
+  /** As sent, lower-cased: `{resource}-{action}`. */
   eventName: string;
   resourceUri: string;
-  /** Null when the event names no referral (test events, unknown resources). */
-  referralId: string | null;
-  /** Only `sync` entries with a referral id enqueue a job. */
+  /** The referral to sync; null when the event names none (test events, unknown resources). */
+  referralId: ReferralKey | null;
+  /** Only `sync` entries with a referral enqueue a job. */
   kind: InboxKind;
   /**
    * When the event says the referral changed (ISO-8601), if it said so readably. An event dated the very
@@ -41,7 +51,9 @@ export type InboxEntry = {
    * date is not known to equal the referral's update time, and the sync's eTag check makes an echo cheap.
    */
   changedAt?: string | null;
+  /** The verified body as received (UTF-8), kept for audit and replay. */
   rawBody: string;
+  /** Headers worth keeping for diagnosis; never the signature or Authorization. */
   headers: Record<string, string>;
 };
 
@@ -61,7 +73,7 @@ export type JobError = { code: string; message: string };
 
 export type Job = {
   id: string;
-  referralId: string;
+  referralId: ReferralKey;
   /** The reason of the latest enqueue folded into this job. */
   reason: JobReason;
   /** Claims so far, including the current one. */
@@ -103,7 +115,7 @@ export type DeadLetterResult = { outcome: 'dead_lettered' } | LeaseLost;
 
 export type DeadLetter = {
   jobId: string;
-  referralId: string;
+  referralId: ReferralKey;
   reason: JobReason;
   attempts: number;
   error: JobError;
@@ -111,10 +123,10 @@ export type DeadLetter = {
   deadAt: Date;
 };
 
-export type DeadLetterQuery = { referralId?: string; code?: string; limit?: number };
+export type DeadLetterQuery = { referralId?: ReferralKey; code?: string; limit?: number };
 
 /** Which dead letters to replay; `{ all: true }` must be said out loud. */
-export type ReplaySelector = { referralId: string } | { code: string } | { all: true };
+export type ReplaySelector = { referralId: ReferralKey } | { code: string } | { all: true };
 
 export type QueueStats = {
   pending: number;
@@ -136,7 +148,7 @@ export type JobQueue = {
    * job keeps the earlier of the two run times; a job waiting out a retry keeps its time, because it is
    * a back-off or a remote's Retry-After that a new hint must not cut short.
    */
-  enqueue(referralId: string, options: EnqueueOptions): Promise<EnqueueResult>;
+  enqueue(referralId: ReferralKey, options: EnqueueOptions): Promise<EnqueueResult>;
   /** The next due job whose referral has no running job, marked running under a lease; oldest run time first. */
   claim(options: ClaimOptions): Promise<Job | null>;
   /** Heartbeat: the lease now ends `ms` from now. */
@@ -169,7 +181,7 @@ export type JobQueue = {
 };
 
 export type Link = {
-  referralId: string;
+  referralId: ReferralKey;
   leadId: string;
   lastReferralETag: string | null;
   lastReferralUpdatedAt: string | null;
@@ -191,7 +203,7 @@ export type TimelineEntry = {
 
 export type TimelineEvent = {
   id: string;
-  referralId: string;
+  referralId: ReferralKey;
   at: string;
   step: string;
   outcome: string;
@@ -205,15 +217,21 @@ export type StoreStatus = {
 };
 
 export type Store = {
-  /** Stores the entry and, for a `sync` entry with a referral id, enqueues its job, in one transaction. */
+  /**
+   * Inbox row + enqueue in one transaction: stores the entry and, for a `sync` entry with a referral
+   * (unless it is the echo described at `InboxEntry.changedAt`), enqueues its job with reason `webhook`,
+   * committing both or neither. Resolving means committed and durable: only then may the callback be
+   * acknowledged. A backend implements it with its own queue's transactional enqueue
+   * (`TransactionalEnqueue`): the same coalescing as `JobQueue.enqueue`, inside the store's transaction.
+   */
   recordInbox(entry: InboxEntry): Promise<RecordInboxResult>;
-  getLink(referralId: string): Promise<Link | null>;
+  getLink(referralId: ReferralKey): Promise<Link | null>;
   /** Inserts or replaces the referral's link, with the sync's timeline entries, in one transaction. */
   saveLink(link: Link, timeline?: readonly TimelineEntry[]): Promise<void>;
   /** Appends entries in one transaction (a sync that ended without a link to save). */
-  appendTimeline(referralId: string, entries: readonly TimelineEntry[]): Promise<void>;
+  appendTimeline(referralId: ReferralKey, entries: readonly TimelineEntry[]): Promise<void>;
   /** Newest first. */
-  timeline(referralId: string, limit?: number): Promise<TimelineEvent[]>;
+  timeline(referralId: ReferralKey, limit?: number): Promise<TimelineEvent[]>;
   /** Newest first, across referrals. */
   recentTimeline(limit: number): Promise<TimelineEvent[]>;
   /** Where a background pass left off (e.g. the CRM change feed), by name; null when never set. */
@@ -233,6 +251,24 @@ export type Store = {
 
 export type PruneOptions = { inboxBefore: string | null; timelineBefore: string | null; limit: number };
 export type PruneResult = { inbox: number; timeline: number };
+
+/**
+ * What a backend's queue offers its own store, so that `Store.recordInbox` can keep its promise: an
+ * enqueue that joins a transaction the store has open, with `JobQueue.enqueue`'s coalescing, committed or
+ * rolled back with the inbox row. `Transaction` is the backend's handle on that open transaction
+ * (PostgreSQL with pg-boss: the transaction's client, passed as `send(…, { db })`); `Result` is what
+ * enqueueing returns there (a Promise where the driver is asynchronous). Not for the sync engine, which
+ * enqueues through `JobQueue.enqueue`.
+ */
+export type TransactionalEnqueue<Transaction, Result = Promise<EnqueueResult>> = {
+  enqueueWithin(transaction: Transaction, referralId: ReferralKey, options: EnqueueOptions): Result;
+  /**
+   * Called once a transaction that enqueued within has committed: wakes this process's idle workers (see
+   * `JobQueue.waitForWork`). A backend whose database announces commits itself (LISTEN/NOTIFY) may do
+   * nothing here.
+   */
+  afterCommit(): void;
+};
 
 /** What a backend factory returns: both ports over one database, so inbox and job share a transaction. */
 export type StorageBackend = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toReferralKey } from '../core/domain.ts';
 import type { PruneOptions, PruneResult } from './ports.ts';
 import { pruneExpired } from './prune-expired.ts';
 import { createSqliteBackend } from './sqlite/create-sqlite-backend.ts';
@@ -19,12 +20,12 @@ describe('pruneExpired', () => {
         receivedAt,
         eventName: 'referral-updated',
         resourceUri: `https://api.partnercenter.microsoft.com/engagements/v1/referrals/ref-${i}`,
-        referralId: `ref-${i}`,
+        referralId: toReferralKey(`ref-${i}`),
         kind: 'sync',
         rawBody: '{}',
         headers: {},
       });
-      await backend.store.appendTimeline(`ref-${i}`, [
+      await backend.store.appendTimeline(toReferralKey(`ref-${i}`), [
         { at: daysAgo(i < 12 ? 100 : 10), step: 's', outcome: 'ok' },
       ]);
     }
@@ -32,7 +33,7 @@ describe('pruneExpired', () => {
       receivedAt: daysAgo(1),
       eventName: 'referral-updated',
       resourceUri: 'u',
-      referralId: 'ref-new',
+      referralId: toReferralKey('ref-new'),
       kind: 'sync',
       rawBody: '{}',
       headers: {},

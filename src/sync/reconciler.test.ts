@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorWorld, startConnectorWorld } from '../../test/support/connector-world.ts';
+import { toReferralKey } from '../core/domain.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createReferralsClient, type ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { StorageBackend } from '../store/ports.ts';
 import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
-import { createReconciler } from './reconciler.ts';
+import { createReconciler, type ReconcilerOptions } from './reconciler.ts';
 
 let cw: ConnectorWorld;
 let referrals: ReferralsClient;
@@ -28,7 +29,7 @@ afterAll(async () => {
   await cw.close();
 });
 
-function reconciler() {
+function reconciler(overrides: Partial<ReconcilerOptions> = {}) {
   return createReconciler({
     referrals,
     store: backend.store,
@@ -36,7 +37,23 @@ function reconciler() {
     logger: createLogger({ level: 'silent' }),
     intervalMs: 60_000,
     lookbackMs: 3_600_000,
+    ...overrides,
   });
+}
+
+function freshBackend(): StorageBackend {
+  return createSqliteBackend({ path: join(mkdtempSync(join(tmpdir(), 'rc-reconcile-')), 'db.sqlite') });
+}
+
+/** Claims every pending job and returns their referral ids, in claim order. */
+async function drain(queue: StorageBackend['queue']): Promise<string[]> {
+  const ids: string[] = [];
+  for (;;) {
+    const job = await queue.claim({ workerId: 'test', leaseMs: 60_000 });
+    if (!job) return ids;
+    ids.push(job.referralId);
+    await queue.complete(job);
+  }
 }
 
 describe('the reconciler', () => {
@@ -52,7 +69,7 @@ describe('the reconciler', () => {
     // Synced versions are skipped: pretend the sync ran by recording the eTags it would have seen.
     for (const referral of cw.world.referrals.all()) {
       await backend.store.saveLink({
-        referralId: referral.id,
+        referralId: toReferralKey(referral.id),
         leadId: `lead-${referral.id}`,
         lastReferralETag: referral.eTag,
         lastReferralUpdatedAt: referral.updatedDateTime,
@@ -68,5 +85,34 @@ describe('the reconciler', () => {
     const second = await pass.runOnce();
     expect(second.enqueued).toBe(1);
     expect(Date.parse(second.highWater)).toBeGreaterThanOrEqual(Date.parse(first.highWater));
+  });
+});
+
+describe('the referral key', () => {
+  it('is what the reconciler enqueues however the API spells the id: one job with the webhook', async () => {
+    const own = freshBackend();
+    try {
+      const target = cw.world.referrals.create({}, { as: 'microsoft' });
+      // The webhook's job, under the key the ingress derives from the event's URI.
+      await own.queue.enqueue(toReferralKey(target.id), { reason: 'webhook' });
+      // The API spelling the same ids in upper case.
+      const shouting = {
+        ...referrals,
+        async *list(query: Parameters<ReferralsClient['list']>[0]) {
+          for await (const page of referrals.list(query)) {
+            yield page.map((referral) => ({ ...referral, id: referral.id.toUpperCase() }));
+          }
+        },
+      };
+
+      await reconciler({ store: own.store, queue: own.queue, referrals: shouting }).runOnce();
+
+      const jobs = await drain(own.queue);
+      expect(jobs.filter((id) => id.toLowerCase() === target.id.toLowerCase())).toEqual([
+        toReferralKey(target.id),
+      ]);
+    } finally {
+      await own.close();
+    }
   });
 });

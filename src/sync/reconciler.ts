@@ -4,6 +4,7 @@
  * pass and enqueue a sync for each one whose version we have not synced yet. The overlap re-reads a
  * margin of the previous pass, since `updatedDateTime` of concurrent writes can arrive out of order.
  */
+import { toReferralKey } from '../core/domain.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { JobQueue, Store } from '../store/ports.ts';
@@ -48,9 +49,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       for (const referral of page) {
         listed += 1;
         newestMs = Math.max(newestMs, Date.parse(referral.updatedDateTime) || 0);
-        const link = await options.store.getLink(referral.id);
+        const key = toReferralKey(referral.id);
+        const link = await options.store.getLink(key);
         if (link?.lastReferralETag === referral.eTag) continue;
-        await options.queue.enqueue(referral.id, { reason: 'reconcile' });
+        await options.queue.enqueue(key, { reason: 'reconcile' });
         enqueued += 1;
       }
     }

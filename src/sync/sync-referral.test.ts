@@ -105,7 +105,7 @@ describe('syncReferral', () => {
     expect(after).toMatchObject({ externalReferenceId: lead?.leadid, status: 'New', substatus: 'Pending' });
     expect(calls.filter((call) => call.startsWith(UPSERT_LEAD))).toEqual([`${UPSERT_LEAD} 201`]);
     expect(calls.filter((call) => call.startsWith(PATCH_REFERRAL))).toEqual([`${PATCH_REFERRAL} 200`]);
-    expect(await backend.store.getLink(served.id)).toMatchObject({
+    expect(await backend.store.getLink(toReferralKey(served.id))).toMatchObject({
       referralId: served.id,
       leadId: lead?.leadid,
       lastReferralETag: after?.eTag,
@@ -115,7 +115,9 @@ describe('syncReferral', () => {
   it('records the steps on the referral timeline', async () => {
     const served = incoming();
     await syncReferral(served.id, deps());
-    const steps = (await backend.store.timeline(served.id)).map((event) => `${event.step}:${event.outcome}`);
+    const steps = (await backend.store.timeline(toReferralKey(served.id))).map(
+      (event) => `${event.step}:${event.outcome}`,
+    );
     expect(steps.toReversed()).toEqual(['fetch-referral:ok', 'upsert-lead:created', 'write-back:ok']);
   });
 
@@ -150,7 +152,7 @@ describe('syncReferral', () => {
 
     expect(result).toMatchObject({ lead: 'unchanged', referral: 'unchanged' });
     expect(calls).toEqual([`${GET_REFERRAL} 200`, `${READ_LEAD} 200`]);
-    expect(await backend.store.getLink(served.id)).toMatchObject({
+    expect(await backend.store.getLink(toReferralKey(served.id))).toMatchObject({
       lastReferralETag: cw.world.referrals.get(served.id)?.eTag,
     });
   });
@@ -185,7 +187,9 @@ describe('syncReferral', () => {
       externalReferenceId: lead?.leadid,
       favorite: true,
     });
-    const steps = (await backend.store.timeline(served.id)).map((event) => `${event.step}:${event.outcome}`);
+    const steps = (await backend.store.timeline(toReferralKey(served.id))).map(
+      (event) => `${event.step}:${event.outcome}`,
+    );
     expect(steps).toContain('write-back:conflict');
   });
 
@@ -208,7 +212,7 @@ describe('syncReferral', () => {
     ]);
     // What the link records as synced is what the lead holds: the event of that edit is an echo now.
     const after = cw.world.referrals.get(served.id);
-    expect(await backend.store.getLink(served.id)).toMatchObject({
+    expect(await backend.store.getLink(toReferralKey(served.id))).toMatchObject({
       lastReferralETag: after?.eTag,
       lastReferralUpdatedAt: after?.updatedDateTime,
     });
@@ -229,7 +233,7 @@ describe('syncReferral', () => {
       status: 'Closed',
       externalReferenceId: served.externalReferenceId,
     });
-    expect(await backend.store.getLink(served.id)).toMatchObject({
+    expect(await backend.store.getLink(toReferralKey(served.id))).toMatchObject({
       lastReferralETag: cw.world.referrals.get(served.id)?.eTag,
     });
   });
@@ -323,8 +327,8 @@ describe('syncReferral', () => {
     const failure = await syncReferral(missing, deps()).catch((e: unknown) => e);
 
     expect(failure).toMatchObject({ disposition: 'not_found', code: 'referrals_not_found' });
-    const [last] = await backend.store.timeline(missing);
+    const [last] = await backend.store.timeline(toReferralKey(missing));
     expect(last).toMatchObject({ step: 'sync', outcome: 'failed', detail: { code: 'referrals_not_found' } });
-    expect(await backend.store.getLink(missing)).toBeNull();
+    expect(await backend.store.getLink(toReferralKey(missing))).toBeNull();
   });
 });

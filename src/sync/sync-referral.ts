@@ -48,6 +48,7 @@ export async function syncReferral(
   const now = deps.now ?? Date.now;
   const attempts = deps.maxWriteBackAttempts ?? 3;
   const timeline: TimelineEntry[] = [];
+  const timelineKey = toReferralKey(referralId);
   const step = (name: string, outcome: string, detail?: Record<string, unknown>) =>
     timeline.push({ at: new Date(now()).toISOString(), step: name, outcome, ...(detail ? { detail } : {}) });
 
@@ -58,8 +59,9 @@ export async function syncReferral(
       substatus: referral.substatus,
       eTag: referral.eTag,
     });
-    const link = await deps.store.getLink(referral.id);
+    // Links and timeline are kept by key, as jobs are: one referral, one row, whatever its id's spelling.
     const key = toReferralKey(referral.id);
+    const link = await deps.store.getLink(key);
     /** The hash of the fields the lead now carries, as far as this sync knows. */
     let leadHashInCrm = link?.lastLeadHash ?? null;
     /** The lead as this sync last wrote or read it, for the fields of `hash`. */
@@ -72,7 +74,7 @@ export async function syncReferral(
       // The link and the timeline land together: a crash leaves both or neither.
       await deps.store.saveLink(
         {
-          referralId: referral.id,
+          referralId: key,
           leadId: lead.state.leadId,
           lastReferralETag: referral.eTag,
           lastReferralUpdatedAt: referral.updatedDateTime,
@@ -143,7 +145,7 @@ export async function syncReferral(
   } finally {
     // Whatever the saved link did not take (a failure, an unchanged echo) is recorded on its own; a
     // timeline that cannot be written must not replace the sync's own result or error.
-    await deps.store.appendTimeline(referralId, timeline.splice(0)).catch(() => undefined);
+    await deps.store.appendTimeline(timelineKey, timeline.splice(0)).catch(() => undefined);
   }
 }
 

@@ -100,7 +100,7 @@ const incoming = () => cw.world.referrals.create({}, { as: 'microsoft' });
 describe('sync workers', () => {
   it('drains the queue: every enqueued referral gets exactly one lead and its job is done', async () => {
     const ids = [incoming().id, incoming().id, incoming().id, incoming().id];
-    for (const id of ids) await backend.queue.enqueue(id, { reason: 'webhook' });
+    for (const id of ids) await backend.queue.enqueue(toReferralKey(id), { reason: 'webhook' });
     startWorkers(realSync());
 
     await waitFor(() => settled.length === ids.length, 'four settled jobs');
@@ -143,7 +143,7 @@ describe('sync workers', () => {
           receivedAt: new Date().toISOString(),
           eventName: 'referral-created',
           resourceUri: `https://api.partnercenter.microsoft.com/engagements/v1/referrals/${referralId}`,
-          referralId,
+          referralId: toReferralKey(referralId),
           kind: 'sync',
           rawBody: '{}',
           headers: {},
@@ -162,7 +162,7 @@ describe('sync workers', () => {
     cw.world.traffic.setFaults({
       referrals: { endpoints: { [GET_REFERRAL]: { '429': 1, retryAfterSeconds: 30 } } },
     });
-    await backend.queue.enqueue(id, { reason: 'webhook' });
+    await backend.queue.enqueue(toReferralKey(id), { reason: 'webhook' });
     const workers = startWorkers(realSync());
 
     await waitFor(() => settled.length === 1, 'the throttled job to settle');
@@ -183,7 +183,7 @@ describe('sync workers', () => {
 
   it('dead-letters a permanent failure at once, with its code', async () => {
     const missing = '00000000-0000-4000-8000-0000000000aa';
-    await backend.queue.enqueue(missing, { reason: 'webhook' });
+    await backend.queue.enqueue(toReferralKey(missing), { reason: 'webhook' });
     startWorkers(realSync());
 
     await waitFor(() => settled.length === 1, 'the failed job to settle');
@@ -200,7 +200,7 @@ describe('sync workers', () => {
   it('dead-letters a retried failure once its attempts are used up', async () => {
     const { id } = incoming();
     cw.world.traffic.setFaults({ referrals: { endpoints: { [GET_REFERRAL]: { '5xx': 1 } } } });
-    await backend.queue.enqueue(id, { reason: 'webhook' });
+    await backend.queue.enqueue(toReferralKey(id), { reason: 'webhook' });
     startWorkers(realSync(), 1);
 
     // Back-offs are scheduled on the test clock: step over each one as it appears.
@@ -235,7 +235,7 @@ describe('sync workers', () => {
       await release.opened;
       return sync(referralId);
     });
-    await backend.queue.enqueue(id, { reason: 'webhook' });
+    await backend.queue.enqueue(toReferralKey(id), { reason: 'webhook' });
     await entered.opened;
 
     const order: string[] = [];
@@ -245,7 +245,7 @@ describe('sync workers', () => {
     order.splice(0, 0, ...settled.map((event) => event.outcome));
 
     expect(order).toEqual(['synced', 'stopped']);
-    await backend.queue.enqueue(incoming().id, { reason: 'webhook' });
+    await backend.queue.enqueue(toReferralKey(incoming().id), { reason: 'webhook' });
     expect(await backend.queue.claim({ workerId: 'test', leaseMs: LEASE_MS })).not.toBeNull();
   });
 
@@ -258,7 +258,7 @@ describe('sync workers', () => {
       await release.opened;
       throw new Error('released after the test');
     });
-    await backend.queue.enqueue(id, { reason: 'webhook' });
+    await backend.queue.enqueue(toReferralKey(id), { reason: 'webhook' });
     await entered.opened;
 
     await (running as SyncWorkers).stop(50);

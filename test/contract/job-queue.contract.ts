@@ -7,8 +7,16 @@
  */
 
 import { createRandom } from '@referral-connector/emulators';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock, InboxEntry, Job, JobQueue, StorageBackend } from '../../src/store/ports.ts';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { type ReferralKey, toReferralKey } from '../../src/core/domain.ts';
+import type {
+  Clock,
+  InboxEntry,
+  Job,
+  JobQueue,
+  ReplaySelector,
+  StorageBackend,
+} from '../../src/store/ports.ts';
 import { createTestClock, type TestClock } from './test-clock.ts';
 
 export type ContractBackendOptions = {
@@ -26,6 +34,8 @@ export type ContractBackend = StorageBackend & {
 export type MakeContractBackend = (options: ContractBackendOptions) => Promise<ContractBackend>;
 
 const LEASE_MS = 30_000;
+/** Callers name a referral by its key; the tests spell most ids already normalised. */
+const key = toReferralKey;
 const BACKOFF_CAP_MS = 60_000;
 const MAX_ATTEMPTS = 3;
 
@@ -71,7 +81,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
     describe('claiming', () => {
       it('hands out an enqueued job once, running under a lease, with its first attempt counted', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
 
         const job = await claimOrFail(queue);
 
@@ -90,10 +100,10 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('hands out due jobs oldest run time first', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-late', { reason: 'reconcile', notBefore: clock.in(5_000) });
-        await queue.enqueue('ref-a', { reason: 'webhook' });
+        await queue.enqueue(key('ref-late'), { reason: 'reconcile', notBefore: clock.in(5_000) });
+        await queue.enqueue(key('ref-a'), { reason: 'webhook' });
         clock.advance(10);
-        await queue.enqueue('ref-b', { reason: 'webhook' });
+        await queue.enqueue(key('ref-b'), { reason: 'webhook' });
         clock.advance(10_000);
 
         const order = [];
@@ -106,9 +116,9 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('never runs two jobs of one referral at once', async () => {
         const { queue } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const first = await claimOrFail(queue);
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
 
         expect(await queue.claim(worker('w2'))).toBeNull();
 
@@ -120,12 +130,12 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it("lets other referrals run while one referral's job runs, even when its waiting job is the oldest", async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('busy', { reason: 'webhook' });
+        await queue.enqueue(key('busy'), { reason: 'webhook' });
         await claimOrFail(queue);
-        await queue.enqueue('busy', { reason: 'webhook' });
+        await queue.enqueue(key('busy'), { reason: 'webhook' });
         clock.advance(1_000);
-        await queue.enqueue('other-1', { reason: 'webhook' });
-        await queue.enqueue('other-2', { reason: 'webhook' });
+        await queue.enqueue(key('other-1'), { reason: 'webhook' });
+        await queue.enqueue(key('other-2'), { reason: 'webhook' });
 
         const next = await claimOrFail(queue, 'w2');
         const afterThat = await claimOrFail(queue, 'w3');
@@ -136,7 +146,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('does not hand out a job before its not-before time', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'crm-change', notBefore: clock.in(60_000) });
+        await queue.enqueue(key('ref-1'), { reason: 'crm-change', notBefore: clock.in(60_000) });
 
         clock.advance(59_999);
         expect(await queue.claim(worker('w1'))).toBeNull();
@@ -146,11 +156,44 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
     });
 
     describe('coalescing', () => {
+      it('gives one job to one referral named in two spellings, whichever entry asks for it', async () => {
+        // The ports take only referral keys, so no caller can enqueue an id as some source spelt it.
+        expectTypeOf<JobQueue['enqueue']>().parameter(0).toEqualTypeOf<ReferralKey>();
+        expectTypeOf<InboxEntry['referralId']>().toEqualTypeOf<ReferralKey | null>();
+        expectTypeOf<
+          Extract<ReplaySelector, { referralId: unknown }>['referralId']
+        >().toEqualTypeOf<ReferralKey>();
+        const { queue, store } = await setup();
+        const id = '3F2A9C1E-8B7D-4E21-9A55-0C6D2B7E4F10';
+
+        await queue.enqueue(key(id), { reason: 'reconcile' });
+        await store.recordInbox({
+          receivedAt: '2026-11-02T09:00:00.000Z',
+          eventName: 'referral-updated',
+          resourceUri: `https://api.partner.microsoft.com/v1.0/engagements/referrals/${id.toLowerCase()}`,
+          referralId: key(id.toLowerCase()),
+          kind: 'sync',
+          rawBody: '{}',
+          headers: {},
+        });
+        expect(await queue.stats()).toMatchObject({ pending: 1 });
+
+        const running = await claimOrFail(queue);
+        expect(running.referralId).toBe(id.toLowerCase());
+        await queue.enqueue(key(` ${id} `), { reason: 'crm-change' });
+        expect(await queue.claim(worker('w2'))).toBeNull();
+
+        await queue.deadLetter(running, { code: 'crm_unavailable', message: 'down' });
+        expect(await queue.deadLetters({ referralId: key(id) })).toHaveLength(1);
+        expect(await queue.replay({ referralId: key(id.toLowerCase()) })).toBe(1);
+        expect(await queue.stats()).toMatchObject({ pending: 1, running: 0, dead: 0 });
+      });
+
       it('folds repeated enqueues of a waiting referral into one job', async () => {
         const { queue, clock } = await setup();
         const results = [];
         for (const reason of ['webhook', 'webhook', 'reconcile', 'webhook', 'crm-change']) {
-          results.push(await queue.enqueue('ref-1', { reason }));
+          results.push(await queue.enqueue(key('ref-1'), { reason }));
           clock.advance(100);
         }
 
@@ -172,12 +215,12 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('keeps at most one running and one pending job per referral', async () => {
         const { queue } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const running = await claimOrFail(queue);
 
         const outcomes = [];
         for (let i = 0; i < 5; i++)
-          outcomes.push((await queue.enqueue('ref-1', { reason: 'webhook' })).outcome);
+          outcomes.push((await queue.enqueue(key('ref-1'), { reason: 'webhook' })).outcome);
 
         expect(outcomes).toEqual(['created', 'coalesced', 'coalesced', 'coalesced', 'coalesced']);
         expect(await queue.stats()).toMatchObject({ running: 1, pending: 1 });
@@ -188,22 +231,22 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('runs a coalesced fresh job at the earlier of its run times', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'reconcile', notBefore: clock.in(600_000) });
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'reconcile', notBefore: clock.in(600_000) });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
 
         expect((await claimOrFail(queue)).reason).toBe('webhook');
       });
 
       it("keeps a retrying job's not-before when a new event for the referral arrives", async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const job = await claimOrFail(queue);
         await queue.retry(job, {
           error: { code: 'throttled', message: '429' },
           notBefore: clock.in(120_000),
         });
 
-        expect((await queue.enqueue('ref-1', { reason: 'webhook' })).outcome).toBe('coalesced');
+        expect((await queue.enqueue(key('ref-1'), { reason: 'webhook' })).outcome).toBe('coalesced');
         clock.advance(119_999);
         expect(await queue.claim(worker('w1'))).toBeNull();
         clock.advance(1);
@@ -212,9 +255,9 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('folds a retried job and the job that arrived meanwhile into one', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const job = await claimOrFail(queue);
-        await queue.enqueue('ref-1', { reason: 'crm-change' });
+        await queue.enqueue(key('ref-1'), { reason: 'crm-change' });
 
         const result = await queue.retry(job, { error: { code: 'timeout', message: 'no answer' } });
 
@@ -233,7 +276,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
         receivedAt: '2026-11-02T09:00:00.000Z',
         eventName: 'referral-updated',
         resourceUri: 'https://api.partner.microsoft.com/v1.0/engagements/referrals/ref-1',
-        referralId: 'ref-1',
+        referralId: key('ref-1'),
         kind: 'sync',
         rawBody: '{"EventName":"referral-updated"}',
         headers: { 'content-type': 'application/json' },
@@ -286,7 +329,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
     describe('retries', () => {
       it('does not hand out a retried job before its explicit not-before (Retry-After)', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const job = await claimOrFail(queue);
 
         const result = await queue.retry(job, {
@@ -308,7 +351,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('backs off within the cap when no not-before is given', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const job = await claimOrFail(queue);
 
         const result = await queue.retry(job, { error: { code: 'timeout', message: 'no answer' } });
@@ -326,7 +369,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
     describe('dead letters', () => {
       it('dead-letters a job after its last attempt and keeps the error', async () => {
         const backend = await setup();
-        await backend.queue.enqueue('ref-1', { reason: 'webhook' });
+        await backend.queue.enqueue(key('ref-1'), { reason: 'webhook' });
 
         await failUntilDead(backend, 'crm_unavailable');
 
@@ -351,7 +394,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('dead-letters a job at once when told to', async () => {
         const { queue } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const job = await claimOrFail(queue);
 
         const result = await queue.deadLetter(job, { code: 'mapping_invalid', message: 'no country' });
@@ -368,9 +411,9 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it("keeps a referral's pending job when its running job is dead-lettered", async () => {
         const { queue } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const job = await claimOrFail(queue);
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
 
         await queue.deadLetter(job, { code: 'mapping_invalid', message: 'no country' });
 
@@ -381,7 +424,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
       it("replaces a referral's older dead letter with its newest", async () => {
         const { queue } = await setup();
         for (const code of ['first_failure', 'second_failure']) {
-          await queue.enqueue('ref-1', { reason: 'webhook' });
+          await queue.enqueue(key('ref-1'), { reason: 'webhook' });
           await queue.deadLetter(await claimOrFail(queue), { code, message: code });
         }
 
@@ -390,9 +433,9 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it("clears a referral's dead letter once the referral syncs successfully", async () => {
         const { queue } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         await queue.deadLetter(await claimOrFail(queue), { code: 'crm_unavailable', message: 'down' });
-        await queue.enqueue('ref-1', { reason: 'reconcile' });
+        await queue.enqueue(key('ref-1'), { reason: 'reconcile' });
 
         await queue.complete(await claimOrFail(queue));
 
@@ -407,13 +450,13 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
           ['ref-b', 'mapping_invalid'],
           ['ref-c', 'crm_unavailable'],
         ] as const) {
-          await backend.queue.enqueue(referralId, { reason: 'webhook' });
+          await backend.queue.enqueue(key(referralId), { reason: 'webhook' });
           await backend.queue.deadLetter(await claimOrFail(backend.queue), { code, message: code });
           backend.clock.advance(1_000);
         }
 
         const byCode = await backend.queue.deadLetters({ code: 'crm_unavailable' });
-        const byReferral = await backend.queue.deadLetters({ referralId: 'ref-b' });
+        const byReferral = await backend.queue.deadLetters({ referralId: key('ref-b') });
         const newest = await backend.queue.deadLetters({ limit: 1 });
 
         expect(byCode.map((letter) => letter.referralId)).toEqual(['ref-c', 'ref-a']);
@@ -430,7 +473,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
             ['ref-b', 'mapping_invalid'],
             ['ref-c', 'crm_unavailable'],
           ] as const) {
-            await backend.queue.enqueue(referralId, { reason: 'webhook' });
+            await backend.queue.enqueue(key(referralId), { reason: 'webhook' });
             await failUntilDead(backend, code);
           }
           return backend;
@@ -447,7 +490,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
         it('replays the dead letter of one referral with fresh attempts', async () => {
           const { queue } = await threeDeadLetters();
 
-          expect(await queue.replay({ referralId: 'ref-b' })).toBe(1);
+          expect(await queue.replay({ referralId: key('ref-b') })).toBe(1);
 
           const jobs = await claimAll(queue);
           expect(jobs).toEqual([
@@ -486,16 +529,16 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
         it('replays nothing when nothing matches', async () => {
           const { queue } = await threeDeadLetters();
 
-          expect(await queue.replay({ referralId: 'ref-unknown' })).toBe(0);
+          expect(await queue.replay({ referralId: key('ref-unknown') })).toBe(0);
           expect(await queue.replay({ code: 'no_such_code' })).toBe(0);
           expect((await queue.stats()).dead).toBe(3);
         });
 
         it('folds a replayed referral into the pending job it already has', async () => {
           const { queue } = await threeDeadLetters();
-          await queue.enqueue('ref-a', { reason: 'webhook' });
+          await queue.enqueue(key('ref-a'), { reason: 'webhook' });
 
-          expect(await queue.replay({ referralId: 'ref-a' })).toBe(1);
+          expect(await queue.replay({ referralId: key('ref-a') })).toBe(1);
 
           expect(await queue.stats()).toMatchObject({ pending: 1, dead: 2 });
           expect((await claimAll(queue)).map((job) => job.referralId)).toEqual(['ref-a']);
@@ -503,11 +546,11 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
         it('gives a replayed job its full number of attempts again', async () => {
           const backend = await threeDeadLetters();
-          await backend.queue.replay({ referralId: 'ref-a' });
+          await backend.queue.replay({ referralId: key('ref-a') });
 
           await failUntilDead(backend, 'crm_unavailable');
 
-          const [letter] = await backend.queue.deadLetters({ referralId: 'ref-a' });
+          const [letter] = await backend.queue.deadLetters({ referralId: key('ref-a') });
           expect(letter).toMatchObject({ reason: 'replay', attempts: MAX_ATTEMPTS });
         });
       });
@@ -516,7 +559,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
     describe('leases', () => {
       it("recovers a crashed worker's job after its lease expires, with the attempt counted", async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const crashed = await claimOrFail(queue, 'crashed-worker');
 
         clock.advance(LEASE_MS - 1);
@@ -537,7 +580,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('refuses to let a worker settle a job whose lease passed to another worker', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const stale = await claimOrFail(queue, 'slow-worker');
         clock.advance(LEASE_MS);
         await queue.recoverExpiredLeases();
@@ -555,7 +598,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('keeps a job whose lease is extended from being recovered', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const job = await claimOrFail(queue);
 
         clock.advance(LEASE_MS - 1_000);
@@ -571,9 +614,9 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('folds a recovered job and the job that arrived meanwhile into one', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         await claimOrFail(queue, 'crashed-worker');
-        await queue.enqueue('ref-1', { reason: 'crm-change' });
+        await queue.enqueue(key('ref-1'), { reason: 'crm-change' });
         clock.advance(LEASE_MS);
 
         await queue.recoverExpiredLeases();
@@ -584,7 +627,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('dead-letters a job whose lease expires on its last attempt', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
           await claimOrFail(queue, `crashed-${attempt}`);
           clock.advance(LEASE_MS);
@@ -613,7 +656,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('returns at once when a job is due', async () => {
         const { queue } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
 
         expect(await settledSoon(queue.waitForWork())).toBe(true);
       });
@@ -623,7 +666,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
         const waiting = queue.waitForWork();
         expect(await settledSoon(waiting)).toBe(false);
 
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
 
         await waiting;
         expect((await claimOrFail(queue)).referralId).toBe('ref-1');
@@ -638,7 +681,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
           receivedAt: '2026-11-02T09:00:00.000Z',
           eventName: 'referral-created',
           resourceUri: 'https://api.partner.microsoft.com/v1.0/engagements/referrals/ref-1',
-          referralId: 'ref-1',
+          referralId: key('ref-1'),
           kind: 'sync',
           rawBody: '{}',
           headers: {},
@@ -649,9 +692,9 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
 
       it('does not wake for a blocked referral until its running job is settled', async () => {
         const { queue } = await setup();
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
         const running = await claimOrFail(queue);
-        await queue.enqueue('ref-1', { reason: 'webhook' });
+        await queue.enqueue(key('ref-1'), { reason: 'webhook' });
 
         const waiting = queue.waitForWork();
         expect(await settledSoon(waiting)).toBe(false);
@@ -676,12 +719,12 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
     describe('stats', () => {
       it('counts jobs by state and reports the oldest due run time', async () => {
         const { queue, clock } = await setup();
-        await queue.enqueue('ref-a', { reason: 'webhook' });
+        await queue.enqueue(key('ref-a'), { reason: 'webhook' });
         clock.advance(5_000);
         const dueSince = clock.in(0);
-        await queue.enqueue('ref-b', { reason: 'webhook' });
-        await queue.enqueue('ref-c', { reason: 'reconcile', notBefore: clock.in(60_000) });
-        await queue.enqueue('ref-d', { reason: 'webhook' });
+        await queue.enqueue(key('ref-b'), { reason: 'webhook' });
+        await queue.enqueue(key('ref-c'), { reason: 'reconcile', notBefore: clock.in(60_000) });
+        await queue.enqueue(key('ref-d'), { reason: 'webhook' });
         clock.advance(1);
         await queue.deadLetter(await claimOrFail(queue), { code: 'mapping_invalid', message: 'x' });
         expect((await claimOrFail(queue)).referralId).toBe('ref-b');
@@ -726,7 +769,7 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
           }
           for (const id of events) {
             version.set(id, (version.get(id) ?? 0) + 1);
-            await queue.enqueue(id, { reason: 'webhook' });
+            await queue.enqueue(key(id), { reason: 'webhook' });
             await yieldTurns(1);
           }
           producing = false;

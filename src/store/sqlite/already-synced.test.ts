@@ -2,10 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toReferralKey } from '../../core/domain.ts';
 import type { InboxEntry, Link } from '../ports.ts';
 import { createSqliteBackend } from './create-sqlite-backend.ts';
 
-const referralId = 'ref-1';
+const referralId = toReferralKey('ref-1');
 
 const entry = (changedAt: string | null): InboxEntry => ({
   receivedAt: '2026-11-22T10:00:05.000Z',

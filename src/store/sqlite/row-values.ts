@@ -1,4 +1,5 @@
 import type { SQLOutputValue } from 'node:sqlite';
+import type { ReferralKey } from '../../core/domain.ts';
 
 /** A row as node:sqlite returns it. */
 export type Row = Record<string, SQLOutputValue>;
@@ -9,6 +10,11 @@ export function textOf(row: Row, column: string): string {
   const value = row[column];
   if (typeof value !== 'string') throw new TypeError(`column ${column} is not text`);
   return value;
+}
+
+/** A `referral_id` column: every write goes through a `ReferralKey`, so it reads back as one. */
+export function referralKeyOf(row: Row, column: string): ReferralKey {
+  return textOf(row, column) as ReferralKey;
 }
 
 export function optionalTextOf(row: Row, column: string): string | null {

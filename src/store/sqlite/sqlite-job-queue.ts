@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import type { ReferralKey } from '../../core/domain.ts';
 import type {
   Clock,
   DeadLetter,
@@ -10,12 +11,20 @@ import type {
   JobQueue,
   QueueStats,
   ReplaySelector,
+  TransactionalEnqueue,
 } from '../ports.ts';
 import { type BackoffPolicy, retryDelayMs } from '../retry-backoff.ts';
 import type { WorkSignal } from '../work-signal.ts';
-import { integerOf, optionalIntegerOf, optionalTextOf, type Row, textOf } from './row-values.ts';
+import {
+  integerOf,
+  optionalIntegerOf,
+  optionalTextOf,
+  type Row,
+  referralKeyOf,
+  textOf,
+} from './row-values.ts';
 import { guard } from './sqlite-errors.ts';
-import { type Durability, inTransaction } from './transaction.ts';
+import { type Durability, inTransaction, type SqliteTransaction } from './transaction.ts';
 
 export type SqliteJobQueueOptions = {
   clock: Clock;
@@ -32,13 +41,8 @@ export type SqliteJobQueueOptions = {
   minSyncIntervalMs?: number;
 };
 
-/** The port plus what the store needs to enqueue inside its own transaction. */
-export type SqliteJobQueue = JobQueue & {
-  /** Enqueues within the caller's open transaction; call `notify()` once it has committed. */
-  enqueueInTransaction(referralId: string, options: EnqueueOptions): EnqueueResult;
-  notify(): void;
-  queueStats(): QueueStats;
-};
+/** The port, and the transactional enqueue the SQLite store's `recordInbox` is built on. */
+export type SqliteJobQueue = JobQueue & TransactionalEnqueue<SqliteTransaction, EnqueueResult>;
 
 const LEASE_EXPIRED = 'lease_expired';
 
@@ -154,7 +158,8 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
     ORDER BY dead_at DESC, id DESC
     LIMIT :limit`);
 
-  function enqueueInTransaction(referralId: string, { reason, notBefore }: EnqueueOptions): EnqueueResult {
+  /** Runs inside a transaction that is already open on `db`. */
+  function upsert(referralId: ReferralKey, { reason, notBefore }: EnqueueOptions): EnqueueResult {
     const now = clock();
     let runAt = Math.max(now, notBefore ? timeOf(notBefore) : now);
     const interval = options.minSyncIntervalMs ?? 0;
@@ -233,12 +238,17 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
   }
 
   return {
-    enqueueInTransaction,
-    notify: () => signal.notify(),
-    queueStats: () => guard(queueStats),
+    enqueueWithin(transaction, referralId, enqueueOptions) {
+      // Joining "a" transaction is not enough: it must be open on this queue's connection.
+      if (transaction.db !== db || !db.isTransaction) {
+        throw new Error('enqueueWithin needs a transaction open on the queue’s own database');
+      }
+      return upsert(referralId, enqueueOptions);
+    },
+    afterCommit: () => signal.notify(),
 
     async enqueue(referralId, enqueueOptions) {
-      return write(() => enqueueInTransaction(referralId, enqueueOptions));
+      return write(() => upsert(referralId, enqueueOptions));
     },
 
     async claim({ workerId, leaseMs }) {
@@ -378,7 +388,7 @@ function timeOf(date: Date): number {
   return time;
 }
 
-function replayParameters(selector: ReplaySelector): { referralId: string | null; code: string | null } {
+function replayParameters(selector: ReplaySelector): { referralId: ReferralKey | null; code: string | null } {
   if ('referralId' in selector) return { referralId: selector.referralId, code: null };
   if ('code' in selector) return { referralId: null, code: selector.code };
   return { referralId: null, code: null };
@@ -392,7 +402,7 @@ function lastErrorOf(row: Row): JobError | null {
 function rowToJob(row: Row): Job {
   return {
     id: String(integerOf(row, 'id')),
-    referralId: textOf(row, 'referral_id'),
+    referralId: referralKeyOf(row, 'referral_id'),
     reason: textOf(row, 'reason'),
     attempts: integerOf(row, 'attempts'),
     firstEnqueuedAt: new Date(integerOf(row, 'first_enqueued_at')),
@@ -408,7 +418,7 @@ function rowToJob(row: Row): Job {
 function rowToDeadLetter(row: Row): DeadLetter {
   return {
     jobId: String(integerOf(row, 'id')),
-    referralId: textOf(row, 'referral_id'),
+    referralId: referralKeyOf(row, 'referral_id'),
     reason: textOf(row, 'reason'),
     attempts: integerOf(row, 'attempts'),
     error: lastErrorOf(row) ?? { code: 'unknown', message: '' },

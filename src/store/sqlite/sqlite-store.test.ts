@@ -1,6 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../../../test/contract/test-clock.ts';
+import { toReferralKey } from '../../core/domain.ts';
 import type { InboxEntry, Link } from '../ports.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import { createSqliteBackend, type SqliteBackendOptions } from './create-sqlite-backend.ts';
@@ -10,14 +11,14 @@ const event: InboxEntry = {
   receivedAt: '2026-11-02T09:00:00.000Z',
   eventName: 'referral-updated',
   resourceUri: 'https://api.partner.microsoft.com/v1.0/engagements/referrals/ref-1',
-  referralId: 'ref-1',
+  referralId: toReferralKey('ref-1'),
   kind: 'sync',
   rawBody: '{"EventName":"referral-updated"}',
   headers: { authorization: 'Signature …' },
 };
 
 const link: Link = {
-  referralId: 'ref-1',
+  referralId: toReferralKey('ref-1'),
   leadId: 'lead-1',
   lastReferralETag: '"etag-1"',
   lastReferralUpdatedAt: '2026-11-02T08:59:00.000Z',
@@ -36,7 +37,7 @@ describe('sqlite store', () => {
   describe('links', () => {
     it('returns no link for a referral never synced', async () => {
       const { store, close } = open();
-      expect(await store.getLink('ref-1')).toBeNull();
+      expect(await store.getLink(toReferralKey('ref-1'))).toBeNull();
       await close();
     });
 
@@ -46,7 +47,7 @@ describe('sqlite store', () => {
       const updated = { ...link, lastReferralETag: '"etag-2"', lastWriteBackHash: 'sha256:bbb' };
       await store.saveLink(updated);
 
-      expect(await store.getLink('ref-1')).toEqual(updated);
+      expect(await store.getLink(toReferralKey('ref-1'))).toEqual(updated);
       expect((await store.status()).links).toEqual({ total: 1, lastSyncedAt: link.syncedAt });
       await close();
     });
@@ -57,7 +58,7 @@ describe('sqlite store', () => {
       const { store, close } = open();
       await store.saveLink(
         {
-          referralId: 'ref-9',
+          referralId: toReferralKey('ref-9'),
           leadId: 'lead-9',
           lastReferralETag: '"e1"',
           lastReferralUpdatedAt: null,
@@ -70,31 +71,31 @@ describe('sqlite store', () => {
           { at: '2026-11-02T09:00:00.001Z', step: 'upsert-lead', outcome: 'created' },
         ],
       );
-      expect((await store.timeline('ref-9')).map((event) => event.step)).toEqual([
+      expect((await store.timeline(toReferralKey('ref-9'))).map((event) => event.step)).toEqual([
         'upsert-lead',
         'fetch-referral',
       ]);
-      expect((await store.getLink('ref-9'))?.leadId).toBe('lead-9');
+      expect((await store.getLink(toReferralKey('ref-9')))?.leadId).toBe('lead-9');
       await close();
     });
 
     it("lists a referral's events newest first, with their details", async () => {
       const { store, close } = open();
-      await store.appendTimeline('ref-1', [
+      await store.appendTimeline(toReferralKey('ref-1'), [
         {
           at: '2026-11-02T09:00:00.000Z',
           step: 'fetch-referral',
           outcome: 'ok',
         },
       ]);
-      await store.appendTimeline('ref-2', [
+      await store.appendTimeline(toReferralKey('ref-2'), [
         {
           at: '2026-11-02T09:00:01.000Z',
           step: 'fetch-referral',
           outcome: 'ok',
         },
       ]);
-      await store.appendTimeline('ref-1', [
+      await store.appendTimeline(toReferralKey('ref-1'), [
         {
           at: '2026-11-02T09:00:02.000Z',
           step: 'upsert-lead',
@@ -103,13 +104,13 @@ describe('sqlite store', () => {
         },
       ]);
 
-      const events = await store.timeline('ref-1');
+      const events = await store.timeline(toReferralKey('ref-1'));
 
       expect(events.map(({ step, outcome, detail }) => ({ step, outcome, detail }))).toEqual([
         { step: 'upsert-lead', outcome: 'retry', detail: { status: 503, retryAfterSeconds: 5 } },
         { step: 'fetch-referral', outcome: 'ok', detail: null },
       ]);
-      expect(await store.timeline('ref-1', 1)).toHaveLength(1);
+      expect(await store.timeline(toReferralKey('ref-1'), 1)).toHaveLength(1);
       expect((await store.recentTimeline(2)).map((e) => e.referralId)).toEqual(['ref-1', 'ref-2']);
       await close();
     });
@@ -146,7 +147,11 @@ describe('sqlite store', () => {
     it('counts the inbox, links and jobs', async () => {
       const { store, queue, close } = open();
       await store.recordInbox(event);
-      await store.recordInbox({ ...event, receivedAt: '2026-11-02T09:05:00.000Z', referralId: 'ref-2' });
+      await store.recordInbox({
+        ...event,
+        receivedAt: '2026-11-02T09:05:00.000Z',
+        referralId: toReferralKey('ref-2'),
+      });
       await store.recordInbox({ ...event, kind: 'test', referralId: null });
       await queue.claim({ workerId: 'w1', leaseMs: 30_000 });
 
@@ -165,8 +170,12 @@ describe('sqlite store', () => {
     it('deletes the oldest rows before the cutoffs, a bounded batch per call, and nothing else', async () => {
       const { store, queue, close } = open();
       for (let minute = 0; minute < 5; minute++) {
-        await store.recordInbox({ ...event, receivedAt: at(minute), referralId: `ref-${minute}` });
-        await store.appendTimeline(`ref-${minute}`, [
+        await store.recordInbox({
+          ...event,
+          receivedAt: at(minute),
+          referralId: toReferralKey(`ref-${minute}`),
+        });
+        await store.appendTimeline(toReferralKey(`ref-${minute}`), [
           { at: at(minute), step: 'fetch-referral', outcome: 'ok' },
         ]);
       }
@@ -194,7 +203,7 @@ describe('sqlite store', () => {
       ]);
       // Jobs and links are not the pruner's.
       expect((await queue.stats()).pending).toBe(5);
-      expect(await store.getLink('ref-1')).toMatchObject({ leadId: 'lead-1' });
+      expect(await store.getLink(toReferralKey('ref-1'))).toMatchObject({ leadId: 'lead-1' });
       await close();
     });
   });
@@ -205,7 +214,7 @@ describe('sqlite store', () => {
       const clock = createTestClock();
       const before = createSqliteBackend({ path, clock: clock.now });
       await before.store.recordInbox(event);
-      await before.store.recordInbox({ ...event, referralId: 'ref-2' });
+      await before.store.recordInbox({ ...event, referralId: toReferralKey('ref-2') });
       await before.queue.claim({ workerId: 'died', leaseMs: 30_000 });
       await before.close();
 

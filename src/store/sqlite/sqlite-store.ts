@@ -1,20 +1,26 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { ReferralKey } from '../../core/domain.ts';
 import { isSameInstant } from '../../core/utc-instant.ts';
 import type {
   Clock,
+  EnqueueResult,
   InboxEntry,
+  JobQueue,
   Link,
   RecordInboxResult,
   Store,
   TimelineEntry,
   TimelineEvent,
+  TransactionalEnqueue,
 } from '../ports.ts';
-import { blobOf, integerOf, optionalTextOf, type Row, textOf } from './row-values.ts';
+import { blobOf, integerOf, optionalTextOf, type Row, referralKeyOf, textOf } from './row-values.ts';
 import { guard, toStoreError } from './sqlite-errors.ts';
-import type { SqliteJobQueue } from './sqlite-job-queue.ts';
-import { inTransaction } from './transaction.ts';
+import { inTransaction, type SqliteTransaction } from './transaction.ts';
 
-export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock: Clock): Store {
+/** What the store needs of its backend's queue: `recordInbox` enqueues inside the inbox's transaction. */
+export type StoreQueue = TransactionalEnqueue<SqliteTransaction, EnqueueResult> & Pick<JobQueue, 'stats'>;
+
+export function createSqliteStore(db: DatabaseSync, queue: StoreQueue, clock: Clock): Store {
   const insertInbox = db.prepare(`
     INSERT INTO inbox (received_at, event_name, resource_uri, referral_id, kind, raw_body, headers)
     VALUES (:receivedAt, :eventName, :resourceUri, :referralId, :kind, :rawBody, :headers)`);
@@ -36,7 +42,7 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
   const insertTimeline = db.prepare(`
     INSERT INTO timeline (referral_id, at, step, outcome, detail)
     VALUES (:referralId, :at, :step, :outcome, :detail)`);
-  const insertEntry = (referralId: string, { at, step, outcome, detail }: TimelineEntry) =>
+  const insertEntry = (referralId: ReferralKey, { at, step, outcome, detail }: TimelineEntry) =>
     insertTimeline.run({
       referralId,
       at,
@@ -75,16 +81,16 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
    * unconfirmed, so an earlier date may still announce a change we have not seen. Compared as instants
    * to the tick (offsets and fraction lengths differ; a Date would lose the last four digits).
    */
-  const alreadySynced = (referralId: string, changedAt: string | null | undefined): boolean => {
+  const isEcho = (referralId: ReferralKey, changedAt: string | null | undefined): boolean => {
     if (!changedAt) return false;
     const row = lastSeenVersion.get(referralId) as Row | undefined;
     return row !== undefined && isSameInstant(changedAt, optionalTextOf(row, 'last_referral_updated_at'));
   };
 
-  const recordOne = (entry: InboxEntry): RecordInboxResult => {
-    const names = entry.kind === 'sync' && entry.referralId !== null && entry.referralId !== '';
-    const skip = names && entry.referralId !== null && alreadySynced(entry.referralId, entry.changedAt);
-    const enqueues = names && !skip;
+  const recordOne = (transaction: SqliteTransaction, entry: InboxEntry): RecordInboxResult => {
+    const referralId = entry.kind === 'sync' ? entry.referralId : null;
+    const skip = referralId !== null && isEcho(referralId, entry.changedAt);
+    const enqueues = referralId !== null && !skip;
     const { lastInsertRowid } = insertInbox.run({
       receivedAt: entry.receivedAt,
       eventName: entry.eventName,
@@ -94,8 +100,7 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
       rawBody: entry.rawBody,
       headers: JSON.stringify(entry.headers),
     });
-    if (enqueues && entry.referralId !== null)
-      queue.enqueueInTransaction(entry.referralId, { reason: 'webhook' });
+    if (enqueues) queue.enqueueWithin(transaction, referralId, { reason: 'webhook' });
     return {
       inboxId: String(lastInsertRowid),
       jobEnqueued: enqueues,
@@ -120,11 +125,11 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
     let outcomes: Array<{ ok: true; result: RecordInboxResult } | { ok: false; error: unknown }>;
     try {
       outcomes = guard(() =>
-        inTransaction(db, () =>
+        inTransaction(db, (transaction) =>
           batch.map(({ entry }) => {
             savepoint.run();
             try {
-              const result = recordOne(entry);
+              const result = recordOne(transaction, entry);
               releaseSavepoint.run();
               return { ok: true as const, result };
             } catch (error) {
@@ -149,7 +154,7 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
         item.reject(outcome.error);
       }
     });
-    if (enqueued) queue.notify();
+    if (enqueued) queue.afterCommit();
   };
 
   return {
@@ -243,22 +248,22 @@ export function createSqliteStore(db: DatabaseSync, queue: SqliteJobQueue, clock
     },
 
     async status() {
-      return guard(() => {
-        const inbox = inboxSummary.get() as Row;
-        const links = linkSummary.get() as Row;
-        return {
-          inbox: { total: integerOf(inbox, 'total'), lastReceivedAt: optionalTextOf(inbox, 'last') },
-          links: { total: integerOf(links, 'total'), lastSyncedAt: optionalTextOf(links, 'last') },
-          jobs: queue.queueStats(),
-        };
-      });
+      const { inbox, links } = guard(() => ({
+        inbox: inboxSummary.get() as Row,
+        links: linkSummary.get() as Row,
+      }));
+      return {
+        inbox: { total: integerOf(inbox, 'total'), lastReceivedAt: optionalTextOf(inbox, 'last') },
+        links: { total: integerOf(links, 'total'), lastSyncedAt: optionalTextOf(links, 'last') },
+        jobs: await queue.stats(),
+      };
     },
   };
 }
 
 function rowToLink(row: Row): Link {
   return {
-    referralId: textOf(row, 'referral_id'),
+    referralId: referralKeyOf(row, 'referral_id'),
     leadId: textOf(row, 'lead_id'),
     lastReferralETag: optionalTextOf(row, 'last_referral_etag'),
     lastReferralUpdatedAt: optionalTextOf(row, 'last_referral_updated_at'),
@@ -272,7 +277,7 @@ function rowToTimelineEvent(row: Row): TimelineEvent {
   const detail = optionalTextOf(row, 'detail');
   return {
     id: String(integerOf(row, 'id')),
-    referralId: textOf(row, 'referral_id'),
+    referralId: referralKeyOf(row, 'referral_id'),
     at: textOf(row, 'at'),
     step: textOf(row, 'step'),
     outcome: textOf(row, 'outcome'),

@@ -11,6 +11,13 @@ import { durableModeOf } from './open-database.ts';
  */
 export type Durability = 'durable' | 'relaxed';
 
+declare const openTransaction: unique symbol;
+/**
+ * The handle `inTransaction` gives its work: proof that a transaction is open on `db`, for code that must
+ * join it rather than start its own (the queue's `enqueueWithin`). Valid only while that work runs.
+ */
+export type SqliteTransaction = { readonly db: DatabaseSync; readonly [openTransaction]: true };
+
 type TransactionStatements = { begin: StatementSync; commit: StatementSync; rollback: StatementSync };
 
 // Prepared once per connection: parsing BEGIN/COMMIT on every call is a measurable share of a job's cost.
@@ -34,7 +41,11 @@ function statementsFor(db: DatabaseSync): TransactionStatements {
  * the write lock up front, so a busy database fails at BEGIN instead of midway. `work` must be
  * synchronous: an await inside would let other callers' statements join this transaction.
  */
-export function inTransaction<T>(db: DatabaseSync, work: () => T, durability: Durability = 'durable'): T {
+export function inTransaction<T>(
+  db: DatabaseSync,
+  work: (transaction: SqliteTransaction) => T,
+  durability: Durability = 'durable',
+): T {
   const statements = statementsFor(db);
   // The connection rests at NORMAL (see openDatabase); FULL only around the commits that need it.
   const syncs = durability === 'durable' && durableModeOf(db) === 'FULL';
@@ -43,7 +54,7 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T, durability: Du
   try {
     statements.begin.run();
     try {
-      const result = work();
+      const result = work({ db } as SqliteTransaction);
       statements.commit.run();
       return result;
     } catch (error) {

@@ -49,7 +49,7 @@ afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
 });
 
-describe('referral-connector emulate', () => {
+describe('referral-connector-emulators (emulate)', () => {
   it('announces itself with exactly one JSON line: URLs, development credentials and trust files', () => {
     const announced = JSON.parse(firstLine) as Announcement;
     expect(Object.keys(announced).toSorted()).toEqual(

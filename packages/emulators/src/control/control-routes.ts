@@ -1,7 +1,7 @@
 /**
  * The emulators' own administration API, shared by all services: counters, the request log, fault
  * knobs and the trust material a connector needs. Each service adds its own routes under
- * `/control/<service>`. Documented in src/emulators/README.md.
+ * `/control/<service>`. Documented in the package's README.md.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';

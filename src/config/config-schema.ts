@@ -156,7 +156,9 @@ export const configSchema = z.strictObject({
         .number()
         .min(0)
         .default(24)
-        .describe('how far back the first pass after start looks'),
+        .describe(
+          'how far back the very first reconciler pass looks; later passes, after a restart too, resume where the last one left off',
+        ),
       writeBack: flag().default(true).describe('write the lead id and state back to the referral'),
       leaseSeconds: z.coerce
         .number()

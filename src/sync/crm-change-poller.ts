@@ -46,8 +46,8 @@ export function createCrmChangePoller(options: CrmChangePollerOptions): CrmChang
   const task = createPeriodicTask({
     run: runOnce,
     intervalMs: options.intervalMs,
-    // Like the reconciler, the first pass waits an interval: start-up stays light, and the stored
-    // cursor still covers decisions made while the connector was down.
+    // The first pass waits an interval: start-up stays light, and the stored cursor still covers
+    // decisions made while the connector was down.
     runAtStart: false,
     onResult: (pass) => {
       if (pass.enqueued > 0) options.logger.info(pass, 'leads decided in the CRM: syncing their referrals');

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ConnectorWorld, startConnectorWorld } from '../../test/support/connector-world.ts';
 import { toReferralKey } from '../core/domain.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -28,6 +28,8 @@ afterAll(async () => {
   await backend.close();
   await cw.close();
 });
+
+const DAY_MS = 86_400_000;
 
 function reconciler(overrides: Partial<ReconcilerOptions> = {}) {
   return createReconciler({
@@ -85,6 +87,42 @@ describe('the reconciler', () => {
     const second = await pass.runOnce();
     expect(second.enqueued).toBe(1);
     expect(Date.parse(second.highWater)).toBeGreaterThanOrEqual(Date.parse(first.highWater));
+  });
+});
+
+describe('the reconciler after an outage', () => {
+  it('finds on its first pass, run at start, a referral changed while the connector was down for 3 days', async () => {
+    const own = freshBackend();
+    try {
+      const beforeOutage = reconciler({ store: own.store, queue: own.queue, lookbackMs: DAY_MS });
+      await beforeOutage.runOnce();
+      await drain(own.queue);
+
+      // Changed while nobody listened, and no webhook ever came.
+      const changed = cw.world.referrals.create({}, { as: 'microsoft' });
+      const stoppedAt = Date.now();
+
+      // Restarted 3 days later (a fake clock: Partner Center's stamps stay where they were), with a 1 h
+      // interval: a first pass that waits an interval would not come before the test's timeout.
+      const restarted = reconciler({
+        store: own.store,
+        queue: own.queue,
+        lookbackMs: DAY_MS,
+        intervalMs: 3_600_000,
+        now: () => stoppedAt + 3 * DAY_MS,
+      });
+      restarted.start();
+      try {
+        await vi.waitFor(async () => expect((await own.queue.stats()).pending).toBeGreaterThan(0), {
+          timeout: 10_000,
+        });
+      } finally {
+        await restarted.stop();
+      }
+      expect(await drain(own.queue)).toContain(toReferralKey(changed.id));
+    } finally {
+      await own.close();
+    }
   });
 });
 

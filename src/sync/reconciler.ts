@@ -1,32 +1,49 @@
 /**
  * The safety net under webhooks. Partner Center gives up on a callback after 10 attempts, and an event
- * can be lost before it is ever sent; so every interval we list the referrals changed since the last
- * pass and enqueue a sync for each one whose version we have not synced yet. The overlap re-reads a
- * margin of the previous pass, since `updatedDateTime` of concurrent writes can arrive out of order.
+ * can be lost before it is ever sent; so at start and then every interval we list the referrals changed
+ * since the last pass and enqueue a sync for each one whose version we have not synced yet.
+ *
+ * Where the last pass left off (the high-water mark) is kept in the store, so a connector that was down
+ * resumes from it however long the outage; only the very first pass uses the configured look-back. The
+ * mark is the newest `updatedDateTime` a completed pass listed and handled (enqueued, or already synced):
+ * Partner Center's own clock, so a skew between our clock and its cannot skip changes. The next pass
+ * lists from a margin before it (`overlapMs`), because concurrent writes' stamps can land out of order and
+ * several referrals can share the boundary instant; what is listed twice is skipped by its eTag or folds
+ * into the pending job.
  */
 import { toReferralKey } from '../core/domain.ts';
+import { toUtcInstant } from '../core/utc-instant.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { JobQueue, Store } from '../store/ports.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 
+/** The name of the high-water mark in the store. */
+export const RECONCILE_CURSOR = 'cursor/reconciler-high-water';
+
 export type ReconcilerOptions = {
   referrals: ReferralsClient;
-  store: Pick<Store, 'getLink'>;
+  store: Pick<Store, 'getLink' | 'getCursor' | 'putCursor'>;
   queue: Pick<JobQueue, 'enqueue'>;
   logger: Logger;
   intervalMs: number;
-  /** How far back the first pass looks. */
+  /** How far back the very first pass looks, when the store holds no mark yet. */
   lookbackMs: number;
   overlapMs?: number;
   now?: () => number;
 };
 
-export type ReconcilePass = { listed: number; enqueued: number; highWater: string };
+export type ReconcilePass = {
+  listed: number;
+  enqueued: number;
+  /** Where the next pass starts from (less the overlap): a UTC instant with 7 fractional digits. */
+  highWater: string;
+};
 
 export type Reconciler = {
   /** One pass now; resolves with what it found. */
   runOnce(): Promise<ReconcilePass>;
+  /** A pass at once, then one every interval. */
   start(): void;
   stop(): Promise<void>;
 };
@@ -34,36 +51,44 @@ export type Reconciler = {
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   const now = options.now ?? Date.now;
   const overlapMs = options.overlapMs ?? 60_000;
-  let highWaterMs = now() - options.lookbackMs;
 
   async function runOnce(): Promise<ReconcilePass> {
-    const since = new Date(highWaterMs - overlapMs).toISOString();
+    const stored = await options.store.getCursor(RECONCILE_CURSOR);
+    // Without a mark (the very first pass) the look-back is measured on our clock: skew is irrelevant
+    // at that scale, and every later mark is Partner Center's.
+    const mark = toUtcInstant(stored) ?? instantAt(now() - options.lookbackMs);
+    const since = new Date(Date.parse(mark) - overlapMs).toISOString();
     let listed = 0;
     let enqueued = 0;
-    // Compared as instants: the API writes 7 fractional digits, ISO strings from Date have 3.
-    let newestMs = highWaterMs;
+    // UTC instants with 7 fractional digits compare as text, to the tick; a Date would round to the ms.
+    let newest = mark;
     for await (const page of options.referrals.list({
       filter: `updatedDateTime ge ${since}`,
       orderBy: 'updatedDateTime asc',
     })) {
       for (const referral of page) {
         listed += 1;
-        newestMs = Math.max(newestMs, Date.parse(referral.updatedDateTime) || 0);
         const key = toReferralKey(referral.id);
         const link = await options.store.getLink(key);
-        if (link?.lastReferralETag === referral.eTag) continue;
-        await options.queue.enqueue(key, { reason: 'reconcile' });
-        enqueued += 1;
+        if (link?.lastReferralETag !== referral.eTag) {
+          await options.queue.enqueue(key, { reason: 'reconcile' });
+          enqueued += 1;
+        }
+        const updated = toUtcInstant(referral.updatedDateTime);
+        if (updated !== null && updated > newest) newest = updated;
       }
     }
-    highWaterMs = newestMs;
-    return { listed, enqueued, highWater: new Date(highWaterMs).toISOString() };
+    // Only once every listed referral is enqueued or known synced: a pass that fails midway leaves the
+    // mark where it was, and the next one lists the same changes again.
+    if (newest !== stored) await options.store.putCursor(RECONCILE_CURSOR, newest);
+    return { listed, enqueued, highWater: newest };
   }
 
   const task = createPeriodicTask({
     run: runOnce,
     intervalMs: options.intervalMs,
-    runAtStart: false,
+    // Changes made while the connector was down are found now, not one interval later.
+    runAtStart: true,
     onResult: (pass) => {
       if (pass.enqueued > 0) options.logger.info(pass, 'reconciler found referrals the webhooks missed');
     },
@@ -71,4 +96,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   });
 
   return { runOnce, start: task.start, stop: task.stop };
+}
+
+/** The `toUtcInstant` form of a time in milliseconds. */
+function instantAt(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 23)}0000Z`;
 }

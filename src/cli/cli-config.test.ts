@@ -47,4 +47,19 @@ describe('--set flags', () => {
     expect(failure).toBeInstanceOf(ConfigError);
     expect((failure as Error).message).toContain('server.prot');
   });
+
+  it('suggest the key meant, and never how to "set" a key that does not exist', () => {
+    expect(() => configFromFlags({ set: ['server.prot=9090'] })).toThrow(
+      /server\.prot: is not a configuration key \(did you mean `server\.port`\?\)/,
+    );
+    expect(() => configFromFlags({ set: ['server.prot=9090'] })).not.toThrow(/SERVER_PROT/);
+  });
+});
+
+describe('--config', () => {
+  it('names a file that does not exist', () => {
+    expect(() => configFromFlags({ config: 'no-such-dir/emu.yaml' })).toThrow(
+      /- no-such-dir\/emu\.yaml: does not exist \(check the path given to --config\)/,
+    );
+  });
 });

@@ -1,6 +1,10 @@
-import { envNameOf } from './config-keys.ts';
+import { envNameOf, findKey } from './config-keys.ts';
 
-export type ConfigProblem = { path: string; problem: string };
+/**
+ * One thing wrong with the configuration. `path` is the key (or section, or file) it is about; `fix`
+ * says what to do, and defaults, for a configuration key, to where it can be set.
+ */
+export type ConfigProblem = { path: string; problem: string; fix?: string };
 
 /** One error listing every bad key, each with the way to fix it. */
 export class ConfigError extends Error {
@@ -10,12 +14,16 @@ export class ConfigError extends Error {
     super(
       [
         `Configuration is not valid (${source}):`,
-        ...problems.map(
-          ({ path, problem }) =>
-            `  - ${path}: ${problem} (set \`${path}\` in the config file or ${envNameOf(path)})`,
+        ...problems.map(({ path, problem, fix = whereToSet(path) }) =>
+          fix ? `  - ${path}: ${problem} (${fix})` : `  - ${path}: ${problem}`,
         ),
       ].join('\n'),
     );
     this.problems = problems;
   }
+}
+
+/** Only a key that exists can be set; for anything else the hint would send the reader nowhere. */
+function whereToSet(path: string): string | undefined {
+  return findKey(path) ? `set \`${path}\` in the config file or ${envNameOf(path)}` : undefined;
 }

@@ -22,6 +22,16 @@ function problemsOf(run: () => unknown): string[] {
   throw new Error('expected a ConfigError');
 }
 
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
 describe('loadConfig', () => {
   it('defaults to the real Microsoft endpoints', () => {
     const config = loadConfig({ env: {}, file: yamlFile('') });
@@ -76,8 +86,51 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('says when the file is not YAML', () => {
-    expect(problemsOf(() => loadConfig({ file: yamlFile('server: [1,\n') }))).toEqual(['(file)']);
+  it('says when the file is not YAML, naming the file', () => {
+    const file = yamlFile('server: [1,\n');
+    expect(problemsOf(() => loadConfig({ file }))).toEqual([file]);
+    expect(messageOf(() => loadConfig({ file }))).toContain(`  - ${file}: is not valid YAML`);
+  });
+
+  it('names a configuration file that does not exist, and nothing else', () => {
+    const file = join(tmpdir(), 'rc-config-nowhere', 'emu.yaml');
+    expect(problemsOf(() => loadConfig({ file, env: {} }))).toEqual([file]);
+    const message = messageOf(() => loadConfig({ file, env: {} }));
+    expect(message).toContain(`  - ${file}: does not exist (check the path given to --config)`);
+    expect(message).not.toContain('(file)');
+  });
+
+  it('lists an unknown key once, with the key it is closest to', () => {
+    const run = () => loadConfig({ file: yamlFile('server:\n  bodyLimit: 20000\n'), env: {} });
+    expect(problemsOf(run)).toEqual(['server.bodyLimit']);
+    const message = messageOf(run);
+    expect(message).toContain(
+      '  - server.bodyLimit: is not a configuration key (did you mean `server.bodyLimitBytes`?)',
+    );
+    expect(message).not.toContain('SERVER_BODY_LIMIT');
+  });
+
+  it('suggests a section for a misspelt one, and nothing for a key far from every known one', () => {
+    const run = () =>
+      loadConfig({
+        file: yamlFile('crm:\n  dynamic:\n    url: https://x.example\nflavour: mint\n'),
+        env: {},
+      });
+    expect(problemsOf(run)).toEqual(['crm.dynamic', 'flavour']);
+    const message = messageOf(run);
+    expect(message).toContain('  - crm.dynamic: is not a configuration key (did you mean `crm.dynamics`?)');
+    expect(message).toMatch(/^ {2}- flavour: is not a configuration key$/m);
+    expect(message).not.toContain('FLAVOUR');
+  });
+
+  it('lists a section that is not a mapping once', () => {
+    expect(problemsOf(() => loadConfig({ file: yamlFile('server: 8080\n'), env: {} }))).toEqual(['server']);
+  });
+
+  it('suggests the closest key for a flag naming no key', () => {
+    expect(messageOf(() => loadConfig({ file: yamlFile(''), overrides: { 'sever.port': '1' } }))).toContain(
+      '  - sever.port: is not a configuration key (did you mean `server.port`?)',
+    );
   });
 
   it('names every key a command needs and lacks', () => {

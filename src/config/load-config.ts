@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { closestKey } from './closest-key.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 import { CONFIG_KEYS, findKey } from './config-keys.ts';
 import { type Config, configSchema } from './config-schema.ts';
@@ -34,7 +35,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const [path, value] of Object.entries(options.overrides ?? {})) {
     const key = findKey(path);
     if (!key) {
-      problems.push({ path, problem: 'is not a configuration key' });
+      problems.push(notAKey(path));
       continue;
     }
     setPath(merged, path, key.isList && typeof value === 'string' ? splitList(value) : value);
@@ -44,18 +45,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   problems.push(...unknownKeys(merged, ''));
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
+    // Unknown keys and sections that are not mappings are reported above, with a suggestion; the
+    // schema's own word on them would list them twice.
+    const reported = new Set(problems.map((problem) => problem.path));
     for (const issue of parsed.error.issues) {
       const path = issue.path.join('.');
-      if (issue.code === 'unrecognized_keys') {
-        for (const unknown of issue.keys) {
-          problems.push({
-            path: path ? `${path}.${unknown}` : unknown,
-            problem: 'is not a configuration key',
-          });
-        }
-      } else {
-        problems.push({ path, problem: issue.message });
-      }
+      if (issue.code === 'unrecognized_keys' || reported.has(path)) continue;
+      problems.push({ path, problem: issue.message });
     }
   }
   if (problems.length > 0 || !parsed.success)
@@ -106,13 +102,18 @@ function unknownKeys(value: Record<string, unknown>, prefix: string): ConfigProb
     if (KNOWN_SECTIONS.has(path) && child !== null && typeof child === 'object' && !Array.isArray(child)) {
       return unknownKeys(child as Record<string, unknown>, path);
     }
-    return [
-      {
-        path,
-        problem: KNOWN_SECTIONS.has(path) ? 'must be a mapping of keys' : 'is not a configuration key',
-      },
-    ];
+    return [KNOWN_SECTIONS.has(path) ? { path, problem: 'must be a mapping of keys' } : notAKey(path)];
   });
+}
+
+const SUGGESTIONS = [...KNOWN_PATHS, ...[...KNOWN_SECTIONS].filter(Boolean)];
+
+/** An unknown key cannot be "set"; the useful hint is the key that was probably meant. */
+function notAKey(path: string): ConfigProblem {
+  const meant = closestKey(path, SUGGESTIONS);
+  return meant
+    ? { path, problem: 'is not a configuration key', fix: `did you mean \`${meant}\`?` }
+    : { path, problem: 'is not a configuration key' };
 }
 
 function readFile(file: string, problems: ConfigProblem[]): Record<string, unknown> {
@@ -120,19 +121,23 @@ function readFile(file: string, problems: ConfigProblem[]): Record<string, unkno
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push({ path: '(file)', problem: `cannot read ${file}: ${(error as Error).message}` });
+    problems.push(
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? { path: file, problem: 'does not exist', fix: 'check the path given to --config' }
+        : { path: file, problem: `cannot be read: ${(error as Error).message}` },
+    );
     return {};
   }
   try {
     const value: unknown = parseYaml(text);
     if (value === null || value === undefined) return {};
     if (typeof value !== 'object' || Array.isArray(value)) {
-      problems.push({ path: '(file)', problem: `${file} must hold a YAML mapping of keys` });
+      problems.push({ path: file, problem: 'must hold a YAML mapping of keys' });
       return {};
     }
     return value as Record<string, unknown>;
   } catch (error) {
-    problems.push({ path: '(file)', problem: `${file} is not valid YAML: ${(error as Error).message}` });
+    problems.push({ path: file, problem: `is not valid YAML: ${(error as Error).message}` });
     return {};
   }
 }

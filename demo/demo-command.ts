@@ -24,9 +24,9 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'run emulated Partner Center, Entra ID and Dataverse with a real connector, and sync referrals',
     )
-    .option('--referrals <n>', 'referrals Microsoft creates', '25')
+    .option('--referrals <n>', 'how many referrals the emulated Microsoft creates', '25')
     .option('--data <dir>', 'data directory (default: a new temporary one)')
-    .option('--exit', 'stop after the summary instead of serving')
+    .option('--exit', 'exit after the summary instead of going on serving')
     .option('--json', 'print the summary as one JSON line')
     .option(
       '--faults <spec>',
@@ -34,7 +34,7 @@ export function registerDemoCommand(program: Command): void {
       '',
     )
     .option('--seed <seed>', 'seed for generated referrals and fault decisions', 'demo')
-    .option('--timeout <seconds>', 'give up waiting for the sync after this long', '120')
+    .option('--timeout <seconds>', 'seconds to wait for every referral to sync before giving up', '120')
     .action(async (flags: DemoFlags) => {
       const count = Number(flags.referrals);
       if (!Number.isInteger(count) || count < 1) throw new TypeError('--referrals needs a whole number ≥ 1');

@@ -1,29 +1,11 @@
 /**
  * Composition root of the CLI: one file per command in src/cli/, each thin over library calls.
  */
-import { Command, CommanderError } from 'commander';
-import { registerAuthCommand } from './cli/auth-command.ts';
-import { connectorVersion } from './cli/connector-version.ts';
-import { registerOptionalCommands } from './cli/optional-commands.ts';
-import { registerReplayCommand } from './cli/replay-command.ts';
-import { registerServeCommand } from './cli/serve-command.ts';
-import { registerStatusCommand } from './cli/status-command.ts';
-import { registerWebhooksCommand } from './cli/webhooks-command.ts';
+import { CommanderError } from 'commander';
+import { createProgram } from './cli/create-program.ts';
 import { ConfigError } from './config/config-error.ts';
 
-const program = new Command()
-  .name('referral-connector')
-  .description('Keeps Microsoft Partner Center referrals and CRM leads in sync')
-  .version(connectorVersion())
-  .showHelpAfterError()
-  .exitOverride();
-
-registerServeCommand(program);
-await registerOptionalCommands(program);
-registerWebhooksCommand(program);
-registerAuthCommand(program);
-registerStatusCommand(program);
-registerReplayCommand(program);
+const program = await createProgram();
 
 try {
   await program.parseAsync(process.argv);

@@ -5,21 +5,19 @@ import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config
 import { withPartnerCenter } from './with-partner-center.ts';
 
 export function registerAuthCommand(program: Command): void {
-  const auth = program.command('auth').description('Partner Center sign-in');
+  const auth = program.command('auth').description('sign in the Partner Center user the connector acts as');
   withConfigFlags(
     auth
       .command('login')
-      .description(
-        'sign a Partner Center user in (device code); the refresh token is kept in the store, never printed',
-      ),
+      .description('sign in with a device code; the refresh token is kept in the store, never printed'),
   )
     .option(
       '--password-legacy',
-      'use the password grant instead (cannot satisfy MFA, enforced since April 2026)',
+      'sign in with the password grant instead; it cannot do MFA, which Partner Center requires since April 2026',
     )
     .option(
       '--username <upn>',
-      'with --password-legacy: the user; the password is read from PARTNER_CENTER_PASSWORD or asked',
+      "with --password-legacy: the user's name; the password comes from PARTNER_CENTER_PASSWORD or is asked for",
     )
     .action(async (flags: ConfigFlags & { passwordLegacy?: boolean; username?: string }) => {
       const config = configFromFlags(flags);

@@ -14,7 +14,7 @@ export function registerReplayCommand(program: Command): void {
   withConfigFlags(
     program.command('replay').description('retry dead-lettered syncs: one referral, one reason, or all'),
   )
-    .option('--referral <id>', 'the referral to replay')
+    .option('--referral <id>', "this referral's dead-lettered sync")
     .option('--code <reason>', 'every dead letter with this reason code (see `status`)')
     .option('--all', 'every dead letter')
     .action(async (flags: ReplayFlags) => {

@@ -8,7 +8,7 @@ export function registerServeCommand(program: Command): void {
   withConfigFlags(
     program.command('serve').description('receive Partner Center webhooks and sync referrals to the CRM'),
   )
-    .option('--port <port>', 'HTTP port (server.port)')
+    .option('--port <port>', 'port to listen on (instead of server.port)')
     .action(async (flags: ConfigFlags & { port?: string }) => {
       const config = configFromFlags(flags, flags.port ? { 'server.port': flags.port } : {});
       const logger = createLogger({ level: config.log.level });

@@ -3,7 +3,9 @@ import { openExistingBackend } from '../wiring/open-backend.ts';
 import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
 
 export function registerStatusCommand(program: Command): void {
-  withConfigFlags(program.command('status').description('queue depth, last sync, failures by reason'))
+  withConfigFlags(
+    program.command('status').description('show the queue, the last sync and the failures by reason'),
+  )
     .option('--json', 'print one JSON object')
     .action(async (flags: ConfigFlags & { json?: boolean }) => {
       const config = configFromFlags(flags);

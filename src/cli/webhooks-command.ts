@@ -9,30 +9,40 @@ import { withPartnerCenter } from './with-partner-center.ts';
 
 type RegisterFlags = ConfigFlags & { url?: string; force?: boolean };
 
-export function registerWebhooksCommand(program: Command): void {
-  const webhooks = program.command('webhooks').description('the Partner Center webhook registration');
+/** Both create the registration or point it at this connector; `update` is the name for the second case. */
+const REGISTER_DESCRIPTIONS = {
+  register: "have Partner Center send the referral events to this connector's webhook URL",
+  update: 'the same as register: point the existing registration at this connector',
+} as const;
 
-  withConfigFlags(webhooks.command('show').description('show the current registration')).action(
-    async (flags: ConfigFlags) => {
-      await withPartnerCenterFlags(flags, async (partnerCenter, config) => {
-        const registration = await partnerCenter.webhooks.get();
-        if (!registration) {
-          process.stdout.write('no webhook registration for this tenant\n');
-          return;
-        }
-        process.stdout.write(`${JSON.stringify(registration, null, 2)}\n`);
-        const ours = callbackUrl(config);
-        if (ours && registration.webhookUrl !== ours) {
-          process.stderr.write(
-            `warning: the events go to ${registration.webhookUrl}, not to this connector (${ours})\n`,
-          );
-        }
-      });
-    },
-  );
+export function registerWebhooksCommand(program: Command): void {
+  const webhooks = program
+    .command('webhooks')
+    .description("where Partner Center sends this tenant's referral events: show, register, test");
+
+  withConfigFlags(
+    webhooks
+      .command('show')
+      .description("show the registered URL and events; warns when the URL is not this connector's"),
+  ).action(async (flags: ConfigFlags) => {
+    await withPartnerCenterFlags(flags, async (partnerCenter, config) => {
+      const registration = await partnerCenter.webhooks.get();
+      if (!registration) {
+        process.stdout.write('no webhook registration for this tenant\n');
+        return;
+      }
+      process.stdout.write(`${JSON.stringify(registration, null, 2)}\n`);
+      const ours = callbackUrl(config);
+      if (ours && registration.webhookUrl !== ours) {
+        process.stderr.write(
+          `warning: the events go to ${registration.webhookUrl}, not to this connector (${ours})\n`,
+        );
+      }
+    });
+  });
 
   for (const name of ['register', 'update'] as const) {
-    withConfigFlags(webhooks.command(name).description(`${name} the registration for the referral events`))
+    withConfigFlags(webhooks.command(name).description(REGISTER_DESCRIPTIONS[name]))
       .option('--url <url>', 'callback URL (default: <server.publicUrl>/webhooks/partner-center)')
       .option('--force', 'take the events over from another URL (another integration stops receiving them)')
       .action(async (flags: RegisterFlags) => {
@@ -69,7 +79,7 @@ export function registerWebhooksCommand(program: Command): void {
   withConfigFlags(
     webhooks.command('test').description('ask Partner Center to send a test event and show the result'),
   )
-    .option('--wait <seconds>', 'how long to wait for the result', '60')
+    .option('--wait <seconds>', 'seconds to wait for the result', '60')
     .action(async (flags: ConfigFlags & { wait: string }) => {
       await withPartnerCenterFlags(flags, async (partnerCenter) => {
         const correlationId = await partnerCenter.webhooks.sendTestEvent();

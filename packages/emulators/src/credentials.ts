@@ -22,6 +22,15 @@ export const DEV_PARTNER = {
   mpnId: '4567890',
 } as const;
 
+/**
+ * The emulated HubSpot portal (account id) and its well-known private-app token, which holds every scope
+ * the emulator knows. Private-app tokens do not expire.
+ */
+export const DEV_HUBSPOT = {
+  portalId: 48151623,
+  accessToken: 'pat-na1-0c5e8f3a-7b2d-4e91-a6f4-3d8c1b9e2a57',
+} as const;
+
 /** Audiences (App ID URIs) of the real Partner Center APIs; the emulators accept the same. */
 export const PARTNER_CENTER_AUDIENCES = {
   referrals: 'https://api.partner.microsoft.com',

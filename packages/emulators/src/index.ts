@@ -12,6 +12,7 @@ export {
 export { parseFaultSpec } from './control/parse-fault-spec.ts';
 export {
   DEV_CREDENTIALS,
+  DEV_HUBSPOT,
   DEV_PARTNER,
   type DevCredentials,
   PARTNER_CENTER_AUDIENCES,
@@ -19,6 +20,17 @@ export {
 export type { DataverseOptions, LeadRecord, ServiceProtectionLimits } from './dataverse/index.ts';
 export { DEFAULT_LIMITS as DATAVERSE_DEFAULT_LIMITS } from './dataverse/index.ts';
 export type { EntraOptions } from './entra/index.ts';
+export {
+  ALL_SCOPES as HUBSPOT_SCOPES,
+  DEFAULT_RATE_LIMITS as HUBSPOT_DEFAULT_RATE_LIMITS,
+  type HubSpotOptions,
+  type HubSpotRateLimits,
+  type HubSpotRecord,
+  type HubSpotState,
+  type IssueTokenOptions as HubSpotTokenOptions,
+  type PipelineInput as HubSpotPipeline,
+  type PropertyInput as HubSpotPropertyInput,
+} from './hubspot/index.ts';
 export type { Referral, ReferralRecord } from './partner-center/referrals/index.ts';
 export {
   type NotificationPayload,

@@ -7,6 +7,7 @@ import { createControlRoutes } from './control/control-routes.ts';
 import { DEV_CREDENTIALS, PARTNER_CENTER_AUDIENCES } from './credentials.ts';
 import { createDataverseEmulator, type DataverseOptions, type DataverseState } from './dataverse/index.ts';
 import { createEntraEmulator, type EntraOptions, type EntraState } from './entra/index.ts';
+import { createHubSpotEmulator, type HubSpotOptions, type HubSpotState } from './hubspot/index.ts';
 import {
   createReferralsEmulator,
   type ReferralsOptions,
@@ -35,6 +36,7 @@ export type EmulatorWorldOptions = {
   referrals?: ReferralsOptions;
   webhooks?: WebhooksOptions;
   dataverse?: DataverseOptions;
+  hubspot?: HubSpotOptions;
   now?: () => number;
 };
 
@@ -44,6 +46,8 @@ export type EmulatorUrls = {
   referrals: string;
   webhooks: string;
   dataverse: string;
+  /** HubSpot's API root: `${hubspot}/crm/v3/objects/…` are the real paths. */
+  hubspot: string;
   control: string;
 };
 
@@ -63,6 +67,7 @@ export type EmulatorWorld = {
   referrals: ReferralsState;
   webhooks: WebhooksState;
   dataverse: DataverseState;
+  hubspot: HubSpotState;
   close(): Promise<void>;
 };
 
@@ -91,7 +96,8 @@ export async function startEmulators(options: EmulatorWorldOptions = {}): Promis
     ...options.webhooks,
   });
   const dataverse = createDataverseEmulator(ctx, options.dataverse);
-  const services: EmulatedService<unknown>[] = [entra, referrals, webhooks, dataverse];
+  const hubspot = createHubSpotEmulator(ctx, options.hubspot);
+  const services: EmulatedService<unknown>[] = [entra, referrals, webhooks, dataverse, hubspot];
 
   const app = fastify({
     ...(tls ? { https: { key: tls.keyPem, cert: tls.certPem } } : {}),
@@ -132,6 +138,7 @@ export async function startEmulators(options: EmulatorWorldOptions = {}): Promis
       referrals: `${origin}${referrals.prefix}`,
       webhooks: `${origin}/partner-center/webhooks/v1`,
       dataverse: `${origin}${dataverse.prefix}`,
+      hubspot: `${origin}${hubspot.prefix}`,
       control: `${origin}/control`,
     },
     dataverseOrgUrl,
@@ -144,6 +151,7 @@ export async function startEmulators(options: EmulatorWorldOptions = {}): Promis
     referrals: referrals.state,
     webhooks: webhooks.state,
     dataverse: dataverse.state,
+    hubspot: hubspot.state,
     async close() {
       for (const service of services) await service.close?.();
       await app.close();

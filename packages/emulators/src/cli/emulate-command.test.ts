@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS } from '../credentials.ts';
+import { DEV_CREDENTIALS, DEV_HUBSPOT } from '../credentials.ts';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -15,8 +15,9 @@ type Announcement = {
   referrals: string;
   webhooks: string;
   dataverse: string;
+  hubspot: string;
   control: string;
-  credentials: Record<string, string>;
+  credentials: Record<string, string> & { hubspot?: { accessToken: string } };
   trust: { tlsCaFile?: string; signingRootFile: string };
 };
 
@@ -53,7 +54,16 @@ describe('referral-connector-emulators (emulate)', () => {
   it('announces itself with exactly one JSON line: URLs, development credentials and trust files', () => {
     const announced = JSON.parse(firstLine) as Announcement;
     expect(Object.keys(announced).toSorted()).toEqual(
-      ['control', 'credentials', 'dataverse', 'entra', 'referrals', 'trust', 'webhooks'].toSorted(),
+      [
+        'control',
+        'credentials',
+        'dataverse',
+        'entra',
+        'hubspot',
+        'referrals',
+        'trust',
+        'webhooks',
+      ].toSorted(),
     );
     const origin = new URL(announced.entra).origin;
     expect(origin).toMatch(/^https:\/\/localhost:\d+$/);
@@ -61,6 +71,7 @@ describe('referral-connector-emulators (emulate)', () => {
       referrals: `${origin}/partner-center/v1.0/engagements/referrals`,
       webhooks: `${origin}/partner-center/webhooks/v1`,
       dataverse: `${origin}/dataverse/api/data/v9.2`,
+      hubspot: `${origin}/hubspot`,
       control: `${origin}/control`,
     });
     expect(announced.credentials).toEqual({
@@ -69,6 +80,7 @@ describe('referral-connector-emulators (emulate)', () => {
       clientSecret: DEV_CREDENTIALS.clientSecret,
       username: DEV_CREDENTIALS.username,
       password: DEV_CREDENTIALS.password,
+      hubspot: { accessToken: DEV_HUBSPOT.accessToken },
     });
     expect(readFileSync(announced.trust.signingRootFile, 'utf8')).toContain('BEGIN CERTIFICATE');
     expect(linesAfter).toEqual([]);
@@ -84,6 +96,22 @@ describe('referral-connector-emulators (emulate)', () => {
       expect(Object.keys((await response.body.json()) as object)).toEqual(
         expect.arrayContaining(['entra', 'referrals', 'webhooks', 'dataverse']),
       );
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('serves HubSpot at the announced base URL to the announced token', async () => {
+    const announced = JSON.parse(firstLine) as Announcement;
+    const ca = readFileSync(announced.trust.tlsCaFile ?? '', 'utf8');
+    const agent = new Agent({ connect: { ca } });
+    try {
+      const response = await request(`${announced.hubspot}/crm/v3/objects/contacts`, {
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${announced.credentials.hubspot?.accessToken}` },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(await response.body.json()).toEqual({ results: [] });
     } finally {
       await agent.close();
     }

@@ -101,6 +101,7 @@ export function registerEmulateCommand(program: Command, options: { isDefault?: 
             clientSecret: world.credentials.clientSecret,
             username: world.credentials.username,
             password: world.credentials.password,
+            hubspot: { accessToken: world.hubspot.accessToken },
           },
           trust: {
             ...(trust.tlsCaFile ? { tlsCaFile: trust.tlsCaFile } : {}),

@@ -6,7 +6,14 @@
 import type { Random } from './random.ts';
 
 /** The emulated remotes that answer HTTP. */
-export const SERVICE_NAMES = ['entra', 'referrals', 'webhooks', 'dataverse', 'salesforce'] as const;
+export const SERVICE_NAMES = [
+  'entra',
+  'referrals',
+  'webhooks',
+  'dataverse',
+  'salesforce',
+  'hubspot',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**

@@ -141,12 +141,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     isAccepting: () => accepting,
     ingress: createIngressRoutes({
       verifier: { lookupCertificate: certificates.lookup, now: options.now ?? Date.now },
-      accept: async (entry) => {
-        await backend.store.recordInbox({
-          ...entry,
-          receivedAt: entry.receivedAt.toISOString(),
-        });
-      },
+      inbox: backend.store,
       bodyLimit: config.server.bodyLimitBytes,
       counters: ingressCounters,
     }),

@@ -23,6 +23,8 @@ export type BenchSigner = {
   rootPem: string;
   /** CA of the certificate server's TLS certificate. */
   tlsCaPem: string;
+  /** `localhost:PORT` of the certificate server, for the connector's certificate-host allow-lists. */
+  certificateHost: string;
   /** A signed `referral-created` / `referral-updated` notification for one referral. */
   signReferralEvent(referralId: string, eventName: 'referral-created' | 'referral-updated'): SignedRequest;
   close(): Promise<void>;
@@ -64,6 +66,7 @@ export async function startBenchSigner(): Promise<BenchSigner> {
   return {
     rootPem: root.certPem,
     tlsCaPem: tls.caPem,
+    certificateHost: new URL(origin).host,
     signReferralEvent(referralId, eventName) {
       const body = serializePayload(referralPayload({ eventName, referralId, changedAt }, 'documented'));
       const headers = signNotification(body, {

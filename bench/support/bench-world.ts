@@ -77,7 +77,13 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
       return {
         dataDir,
         logFile: join(dataDir, 'connector.log'),
-        overrides: { ...emulatorSettings(world, { dataDir, tlsCaFile, signingRootsFile }), ...extra },
+        overrides: {
+          ...emulatorSettings(world, { dataDir, tlsCaFile, signingRootsFile }),
+          // The signer serves its chain from a port of its own, which the allow-lists must name too.
+          'partnerCenter.certificateHosts': [world.certificateHost, options.signer.certificateHost],
+          'partnerCenter.issuerCertificateHosts': [world.certificateHost, options.signer.certificateHost],
+          ...extra,
+        },
       };
     },
     close: () => world.close(),

@@ -78,11 +78,16 @@ export const configSchema = z.strictObject({
       certificateHosts: z
         .array(z.string().min(1))
         .default([...INGRESS_DEFAULTS.certificateHosts])
-        .describe('hosts the signing certificate and its intermediates may be downloaded from'),
+        .describe(
+          'hosts the signing certificate may be downloaded from (only https://<host>/cert/<file>.cer, no query); ' +
+            '`*.suffix` for any name below suffix, `host:port` for a port other than 443',
+        ),
       issuerCertificateHosts: z
         .array(z.string().min(1))
         .default([...INGRESS_DEFAULTS.issuerHosts])
-        .describe("hosts a certificate's intermediates may be fetched from (AIA caIssuers)"),
+        .describe(
+          "hosts a certificate's intermediates may be fetched from (AIA caIssuers); `host:port` for a non-default port",
+        ),
       trustedRootsFile: z
         .string()
         .min(1)

@@ -21,7 +21,7 @@ export type CallbackVerifierDeps = {
 
 export type CallbackVerification =
   | { ok: true; notification: PartnerCenterNotification; certificateUrl: string }
-  | { ok: false; status: number; reason: RejectionReason; detail?: string };
+  | { ok: false; status: number; reason: RejectionReason; detail?: string; retryAfterSeconds?: number };
 
 /**
  * Decides whether a callback comes from Partner Center and what it says (spec §5). Nothing from the
@@ -59,8 +59,6 @@ export async function verifyCallback(
 }
 
 function rejection(refusal: Refusal): CallbackVerification {
-  const status = REJECTION_STATUS[refusal.reason];
-  return refusal.detail === undefined
-    ? { ok: false, status, reason: refusal.reason }
-    : { ok: false, status, reason: refusal.reason, detail: refusal.detail };
+  const { ok: _ok, ...fields } = refusal;
+  return { ok: false, status: REJECTION_STATUS[refusal.reason], ...fields };
 }

@@ -149,6 +149,73 @@ describe('the certificate source', () => {
     expect(result).toMatchObject({ ok: false, reason: 'certificate_untrusted' });
   });
 
+  it.each([
+    ['a query string', (leaf: string) => `${leaf}?1`],
+    ['an empty query', (leaf: string) => `${leaf}?`],
+    ['a fragment', (leaf: string) => `${leaf}#x`],
+    ['a path outside /cert/', () => `${world.origin}${world.intermediatePath}`],
+    ['a port the allow-list does not name', () => `https://localhost:1/cert/leaf.cer`],
+  ])('refuses a certificate URL with %s before any download', async (_case, urlOf) => {
+    const source = sourceFor();
+    const before = world.hits('/cert/leaf.cer') + world.hits(world.intermediatePath);
+    const result = await source.lookup(urlOf(world.urls.leaf));
+    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/^certificate_url_/) });
+    expect(world.hits('/cert/leaf.cer') + world.hits(world.intermediatePath)).toBe(before);
+  });
+
+  it('keeps the genuine certificate cached under a flood of distinct URLs', async () => {
+    const genuine = serveOnce({ body: world.leaf.certDer });
+    const source = sourceFor({ maxEntries: 8, missesPerWindow: 1000 });
+    expect(await source.lookup(genuine.url)).toMatchObject({ ok: true });
+    for (let i = 0; i < 40; i++) {
+      expect(await source.lookup(`${world.origin}/cert/flood-${i}.cer`)).toMatchObject({
+        ok: false,
+        reason: 'certificate_not_found',
+      });
+    }
+    expect(await source.lookup(genuine.url)).toMatchObject({ ok: true });
+    expect(world.hits(genuine.path)).toBe(1);
+  });
+
+  it('refuses, without downloading, a URL not in the cache once the miss budget is spent', async () => {
+    let now = 1_000_000;
+    const source = sourceFor({ missesPerWindow: 2, missWindowMs: 60_000, now: () => now });
+    const first = serveOnce({ body: world.leaf.certDer });
+    const second = serveOnce({ status: 404, body: 'missing' });
+    const third = serveOnce({ body: world.leaf.certDer });
+    expect(await source.lookup(first.url)).toMatchObject({ ok: true });
+    now += 20_000;
+    expect(await source.lookup(second.url)).toMatchObject({ reason: 'certificate_not_found' });
+
+    now += 10_000;
+    expect(await source.lookup(third.url)).toEqual({
+      ok: false,
+      reason: 'certificate_download_budget',
+      detail: expect.any(String),
+      retryAfterSeconds: 30,
+    });
+    expect(world.hits(third.path)).toBe(0);
+    // Cached answers cost nothing: the spent budget does not touch them.
+    expect(await source.lookup(first.url)).toMatchObject({ ok: true });
+
+    now += 30_000;
+    expect(await source.lookup(third.url)).toMatchObject({ ok: true });
+    expect(world.hits(third.path)).toBe(1);
+  });
+
+  it('refreshes a certificate that resolved before even when the miss budget is spent', async () => {
+    let now = 1_000_000;
+    const genuine = serveOnce({ body: world.leaf.certDer });
+    const source = sourceFor({ missesPerWindow: 1, cacheTtlMs: 1_000, now: () => now });
+    expect(await source.lookup(genuine.url)).toMatchObject({ ok: true });
+    now += 1_001;
+    expect(await source.lookup(`${world.origin}/cert/made-up.cer`)).toMatchObject({
+      reason: 'certificate_download_budget',
+    });
+    expect(await source.lookup(genuine.url)).toMatchObject({ ok: true });
+    expect(world.hits(genuine.path)).toBe(2);
+  });
+
   it('refuses a trusted-roots bundle that holds no certificate, naming the option', () => {
     expect(() => sourceFor({ trustedRootsPem: 'not a pem' })).toThrow(/trustedRootsPem/);
   });

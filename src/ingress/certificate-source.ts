@@ -3,10 +3,15 @@ import { rootCertificates } from 'node:tls';
 import { createHttpClient } from '../net/http-client.ts';
 import { type DownloadLimits, downloadCertificate } from './certificate-download.ts';
 import { parseCertificate, parsePemBundle } from './certificate-encoding.ts';
-import { type CertificateUrlPolicy, checkCertificateUrl } from './certificate-url.ts';
+import {
+  type CertificateUrlPolicy,
+  checkCertificateUrl,
+  PARTNER_CENTER_CERTIFICATE_PATH,
+} from './certificate-url.ts';
 import { buildChain, type ChainMaterial, caIssuersUrls } from './chain-validation.ts';
 import { createExpiringCache, type ExpiringCache } from './expiring-cache.ts';
 import { INGRESS_DEFAULTS } from './ingress-defaults.ts';
+import { createMissBudget } from './miss-budget.ts';
 import { type Refusal, refuse } from './rejection-reasons.ts';
 
 /**
@@ -27,9 +32,9 @@ export type CertificateResolution = { ok: true; certificate: ResolvedCertificate
 export type CertificateLookup = (certificateUrl: string) => Promise<CertificateResolution>;
 
 export type CertificateSourceOptions = {
-  /** Hosts `x-ms-certificate-url` may name; exact names or `*.suffix`. */
+  /** Hosts `x-ms-certificate-url` may name; exact names or `*.suffix`, `:port` for a non-default port. */
   allowedHosts?: readonly string[];
-  /** Hosts AIA caIssuers URLs may name. */
+  /** Hosts AIA caIssuers URLs may name (same forms). */
   issuerHosts?: readonly string[];
   allowHttpIssuers?: boolean;
   /** Trust anchors added to Node's bundled roots (e.g. the emulator's root). */
@@ -46,6 +51,9 @@ export type CertificateSourceOptions = {
   negativeTtlMs?: number;
   maxEntries?: number;
   maxIssuerDownloads?: number;
+  /** Certificate URLs not in the cache that may be downloaded per `missWindowMs`. */
+  missesPerWindow?: number;
+  missWindowMs?: number;
   now?: () => number;
 };
 
@@ -60,6 +68,7 @@ export function createCertificateSource(options: CertificateSourceOptions = {}):
   const now = options.now ?? Date.now;
   const leafPolicy: CertificateUrlPolicy = {
     allowedHosts: options.allowedHosts ?? INGRESS_DEFAULTS.certificateHosts,
+    path: PARTNER_CENTER_CERTIFICATE_PATH,
   };
   const issuerPolicy: CertificateUrlPolicy = {
     allowedHosts: options.issuerHosts ?? INGRESS_DEFAULTS.issuerHosts,
@@ -98,7 +107,17 @@ export function createCertificateSource(options: CertificateSourceOptions = {}):
     return pending;
   }
 
-  const leaves = createExpiringCache<Cached<ResolvedCertificate>>({ maxEntries, now });
+  // Leaves: successes and failures apart, so failing URLs (anyone can make those up) never push a
+  // genuine certificate out; and the URLs that resolved lately, whose refresh the budget never blocks.
+  const leaves = createExpiringCache<ResolvedCertificate>({ maxEntries, now });
+  const leafFailures = createExpiringCache<Refusal>({ maxEntries, now });
+  const knownGood = createExpiringCache<true>({ maxEntries, now });
+  const leavesInFlight = new Map<string, Promise<CertificateResolution>>();
+  const missBudget = createMissBudget({
+    limit: options.missesPerWindow ?? INGRESS_DEFAULTS.certificateMissesPerWindow,
+    windowMs: options.missWindowMs ?? INGRESS_DEFAULTS.certificateMissWindowMs,
+    now,
+  });
   const issuers = createExpiringCache<Cached<X509Certificate>>({ maxEntries, now });
 
   async function fetchCertificate(url: URL): Cached<X509Certificate> {
@@ -156,12 +175,46 @@ export function createCertificateSource(options: CertificateSourceOptions = {}):
     return { ok: true, value: { url: url.href, leaf, publicKey: leaf.publicKey, chain: chain.value } };
   }
 
+  /** A cache miss: one download (plus AIA) shared by concurrent lookups, its outcome remembered. */
+  function download(key: string, url: URL): Promise<CertificateResolution> {
+    const pending = resolve(url).then(
+      (result): CertificateResolution => {
+        if (result.ok) {
+          leaves.set(key, result.value, now() + ttl);
+          knownGood.set(key, true, now() + INGRESS_DEFAULTS.certificateKnownGoodMs);
+          return { ok: true, certificate: result.value };
+        }
+        leafFailures.set(key, result, now() + negativeTtl);
+        return result;
+      },
+      (error: unknown) => refuse('certificate_fetch_failed', String(error)),
+    );
+    leavesInFlight.set(key, pending);
+    pending.finally(() => leavesInFlight.delete(key));
+    return pending;
+  }
+
   return {
     async lookup(certificateUrl) {
       const allowed = checkCertificateUrl(certificateUrl, leafPolicy);
       if (!allowed.ok) return allowed;
-      const resolution = await cached(leaves, allowed.url, () => resolve(allowed.url));
-      return resolution.ok ? { ok: true, certificate: resolution.value } : resolution;
+      const key = allowed.url.href;
+      const hit = leaves.get(key);
+      if (hit) return { ok: true, certificate: hit };
+      const failure = leafFailures.get(key);
+      if (failure) return failure;
+      const inFlight = leavesInFlight.get(key);
+      if (inFlight) return inFlight;
+      if (!knownGood.get(key)) {
+        const spent = missBudget.take();
+        if (!spent.ok) {
+          return {
+            ...refuse('certificate_download_budget', 'too many certificate URLs not in the cache'),
+            retryAfterSeconds: Math.max(1, Math.ceil(spent.retryAfterMs / 1000)),
+          };
+        }
+      }
+      return download(key, allowed.url);
     },
     close: () => http.close(),
   };

@@ -18,6 +18,15 @@ export const INGRESS_DEFAULTS = {
   /** Failures are remembered briefly so a burst of bad requests does not become a burst of downloads. */
   certificateNegativeTtlMs: 10_000,
   certificateCacheMaxEntries: 64,
+  /**
+   * Certificate URLs not in the cache that may be downloaded per window, each with at most
+   * `maxIssuerDownloads` AIA downloads behind it. Partner Center uses one URL, refreshed hourly; a
+   * URL that resolved before is refreshed outside this budget. Beyond it: 503 + Retry-After.
+   */
+  certificateMissesPerWindow: 10,
+  certificateMissWindowMs: 60_000,
+  /** A URL that resolved within this time may be downloaded again whatever the budget says. */
+  certificateKnownGoodMs: 24 * 60 * 60 * 1000,
   /** Longest chain of AIA downloads for one certificate (leaf → intermediate → cross-signed → root). */
   maxIssuerDownloads: 3,
   retryAfterSeconds: 10,

@@ -396,6 +396,30 @@ const battery: Case[] = [
     reason: 'certificate_host_not_allowed',
   },
   {
+    name: 'a certificate URL with a query string',
+    send: () => post(withCertificateUrl(`${world.urls.leaf}?1`)),
+    status: 403,
+    reason: 'certificate_url_query',
+  },
+  {
+    name: 'a certificate URL with a fragment',
+    send: () => post(withCertificateUrl(`${world.urls.leaf}#1`)),
+    status: 403,
+    reason: 'certificate_url_query',
+  },
+  {
+    name: 'a certificate URL outside /cert/',
+    send: () => post(withCertificateUrl(`${world.origin}${world.intermediatePath}`)),
+    status: 403,
+    reason: 'certificate_url_path',
+  },
+  {
+    name: 'a certificate URL on a port the allow-list does not name',
+    send: () => post(withCertificateUrl('https://localhost:1/cert/leaf.cer')),
+    status: 403,
+    reason: 'certificate_url_port',
+  },
+  {
     name: 'a certificate URL that is not a URL',
     send: () => post(withCertificateUrl('not a url')),
     status: 400,
@@ -580,6 +604,53 @@ describe('a malformed or unauthenticated request', () => {
   it('tells Partner Center to retry when the certificate host fails', async () => {
     const response = await post(withCertificateUrl(`${world.origin}/cert/failing.cer`));
     expect(response.headers['retry-after']).toBe('10');
+  });
+});
+
+describe('a flood of made-up certificate URLs', () => {
+  it('gets 503 with Retry-After once the download budget is spent, downloading and queueing nothing', async () => {
+    let now = 1_000_000;
+    const budgeted = createWorldCertificateSource(world, {
+      missesPerWindow: 1,
+      missWindowMs: 60_000,
+      now: () => now,
+    });
+    const floodCounters = createIngressCounters();
+    const floodApp = Fastify();
+    await floodApp.register(
+      createIngressRoutes({
+        verifier: { lookupCertificate: budgeted.lookup, now: Date.now },
+        inbox,
+        counters: floodCounters,
+        logger: { debug: () => {}, warn: () => {}, error: () => {} },
+      }),
+    );
+    const send = (certificateUrl: string) => {
+      const parts = withCertificateUrl(certificateUrl);
+      return floodApp.inject({
+        method: 'POST',
+        url: PATH,
+        headers: callbackHeaders(parts),
+        payload: parts.body,
+      });
+    };
+    try {
+      const first = await send(`${world.origin}/cert/made-up-1.cer`);
+      expect(first.json()).toEqual({ reason: 'certificate_not_found' });
+
+      now += 15_000;
+      const second = await send(`${world.origin}/cert/made-up-2.cer`);
+      expect(second.statusCode).toBe(503);
+      expect(second.headers['retry-after']).toBe('45');
+      expect(second.json()).toEqual({ reason: 'certificate_download_budget' });
+      expect(world.hits('/cert/made-up-2.cer')).toBe(0);
+      expect(floodCounters.rejected.certificate_download_budget).toBe(1);
+      expect(inbox.rows).toEqual([]);
+      expect(inbox.jobs).toEqual([]);
+    } finally {
+      await floodApp.close();
+      await budgeted.close();
+    }
   });
 });
 

@@ -22,13 +22,17 @@ export const REJECTION_STATUS = {
   certificate_url_invalid: 400,
   certificate_url_not_https: 403,
   certificate_url_userinfo: 403,
+  certificate_url_query: 403,
   certificate_url_ip_literal: 403,
   certificate_host_not_allowed: 403,
+  certificate_url_port: 403,
+  certificate_url_path: 403,
   certificate_redirected: 403,
   certificate_not_found: 401,
   certificate_too_large: 401,
   certificate_malformed: 401,
   certificate_fetch_failed: 503,
+  certificate_download_budget: 503,
   certificate_untrusted: 401,
   certificate_expired: 401,
   certificate_not_yet_valid: 401,
@@ -46,8 +50,11 @@ export type RejectionReason = keyof typeof REJECTION_STATUS;
 
 export const REJECTION_REASONS = Object.keys(REJECTION_STATUS) as RejectionReason[];
 
-/** Why a step said no. `detail` is for logs only (never a secret, never matched on). */
-export type Refusal = { ok: false; reason: RejectionReason; detail?: string };
+/**
+ * Why a step said no. `detail` is for logs only (never a secret, never matched on). `retryAfterSeconds`
+ * when the refusal knows better than the default when a retry can succeed.
+ */
+export type Refusal = { ok: false; reason: RejectionReason; detail?: string; retryAfterSeconds?: number };
 
 export function refuse(reason: RejectionReason, detail?: string): Refusal {
   return detail === undefined ? { ok: false, reason } : { ok: false, reason, detail };

@@ -3,6 +3,7 @@
  * default), so tests and the demo can run several side by side.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { IngressCounters } from '../ingress/ingress-counters.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -29,4 +30,32 @@ export function createMetrics() {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * Publishes the ingress's plain counts: callbacks accepted by kind and rejected by reason (e.g.
+ * `certificate_download_budget`, a flood of made-up certificate URLs). Read when scraped, so the
+ * ingress keeps counting with plain additions on its hot path.
+ */
+export function exposeIngressCounters(metrics: Metrics, counters: IngressCounters): void {
+  new Counter({
+    name: 'referral_connector_callbacks_accepted_total',
+    help: 'Partner Center callbacks accepted, by kind (sync, test, ignored)',
+    labelNames: ['kind'] as const,
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const [kind, count] of Object.entries(counters.accepted)) this.inc({ kind }, count);
+    },
+  });
+  new Counter({
+    name: 'referral_connector_callbacks_rejected_total',
+    help: 'Partner Center callbacks rejected, by reason (src/ingress/rejection-reasons.ts)',
+    labelNames: ['reason'] as const,
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const [reason, count] of Object.entries(counters.rejected)) this.inc({ reason }, count);
+    },
+  });
 }

@@ -24,6 +24,7 @@ import { listenOnLoopback } from './shared/listen.ts';
 import { createRandom } from './shared/random.ts';
 import { createTlsMaterial } from './shared/tls.ts';
 import { createTraffic, type FaultSettings, type Traffic } from './shared/traffic.ts';
+import { createSalesforceEmulator, type SalesforceOptions, type SalesforceState } from './salesforce/index.ts';
 
 export type EmulatorWorldOptions = {
   seed?: string | number;
@@ -37,6 +38,7 @@ export type EmulatorWorldOptions = {
   webhooks?: WebhooksOptions;
   dataverse?: DataverseOptions;
   hubspot?: HubSpotOptions;
+  salesforce?: SalesforceOptions;
   now?: () => number;
 };
 
@@ -48,6 +50,8 @@ export type EmulatorUrls = {
   dataverse: string;
   /** HubSpot's API root: `${hubspot}/crm/v3/objects/…` are the real paths. */
   hubspot: string;
+  /** The Salesforce org's My Domain (instance URL): `${salesforce}/services/oauth2/token`, `…/services/data/v62.0/…`. */
+  salesforce: string;
   control: string;
 };
 
@@ -60,7 +64,10 @@ export type EmulatorWorld = {
   tlsCaPem: string | undefined;
   /** PEM of the root of the webhook-signing chain, for the connector's trusted roots. */
   signingRootPem: string;
-  /** Host the signing certificate and its intermediate are served from (for the connector's allow-list). */
+  /**
+   * Host and port the signing certificate and its intermediate are served from (`localhost:51234`), as
+   * a connector's certificate-host allow-list names a host on a port other than 443.
+   */
   certificateHost: string;
   traffic: Traffic;
   entra: EntraState;
@@ -68,6 +75,7 @@ export type EmulatorWorld = {
   webhooks: WebhooksState;
   dataverse: DataverseState;
   hubspot: HubSpotState;
+  salesforce: SalesforceState;
   close(): Promise<void>;
 };
 
@@ -97,7 +105,8 @@ export async function startEmulators(options: EmulatorWorldOptions = {}): Promis
   });
   const dataverse = createDataverseEmulator(ctx, options.dataverse);
   const hubspot = createHubSpotEmulator(ctx, options.hubspot);
-  const services: EmulatedService<unknown>[] = [entra, referrals, webhooks, dataverse, hubspot];
+  const salesforce = createSalesforceEmulator(ctx, options.salesforce);
+  const services: EmulatedService<unknown>[] = [entra, referrals, webhooks, dataverse, hubspot, salesforce];
 
   const app = fastify({
     ...(tls ? { https: { key: tls.keyPem, cert: tls.certPem } } : {}),
@@ -139,19 +148,21 @@ export async function startEmulators(options: EmulatorWorldOptions = {}): Promis
       webhooks: `${origin}/partner-center/webhooks/v1`,
       dataverse: `${origin}${dataverse.prefix}`,
       hubspot: `${origin}${hubspot.prefix}`,
+      salesforce: salesforce.state.myDomainUrl(),
       control: `${origin}/control`,
     },
     dataverseOrgUrl,
     credentials: DEV_CREDENTIALS,
     tlsCaPem: tls?.caPem,
     signingRootPem: webhooks.state.signingRootPem,
-    certificateHost: new URL(origin).host.replace(/:\d+$/, ''),
+    certificateHost: new URL(origin).host,
     traffic,
     entra: entra.state,
     referrals: referrals.state,
     webhooks: webhooks.state,
     dataverse: dataverse.state,
     hubspot: hubspot.state,
+    salesforce: salesforce.state,
     async close() {
       for (const service of services) await service.close?.();
       await app.close();

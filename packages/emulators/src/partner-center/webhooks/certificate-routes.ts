@@ -1,13 +1,14 @@
 /**
- * The emulated certificate "blob host" (`3psostorageacct.blob.core.windows.net`), under `/pc-certs`: the
- * signing leaf at the URL sent in `x-ms-certificate-url`, and the intermediate at the leaf's AIA URL (its
- * only source). Misses and injected faults answer in Azure Blob Storage's XML error format.
+ * The emulated certificate "blob host" (`3psostorageacct.blob.core.windows.net`) at the documented paths:
+ * the signing leaf at `/cert/…` (the URL sent in `x-ms-certificate-url`), and the intermediate at the
+ * leaf's AIA URL under `/pki/` (its only source). Misses and injected faults answer in Azure Blob
+ * Storage's XML error format.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { IssuedCertificate } from '../../shared/certificates.ts';
 import type { InjectedFault, Traffic } from '../../shared/traffic.ts';
 import { installTrafficHooks } from '../../shared/traffic-hooks.ts';
-import { CERT_HOST_PREFIX, INTERMEDIATE_PATH, LEAF_PATH, type SigningChain } from './signing-chain.ts';
+import { CERTIFICATE_FOLDERS, INTERMEDIATE_PATH, LEAF_PATH, type SigningChain } from './signing-chain.ts';
 import type { WebhooksKnobs } from './webhooks-knobs.ts';
 
 export type CertificateRoutesDeps = {
@@ -22,7 +23,6 @@ export function certificateRoutes(deps: CertificateRoutesDeps) {
     installTrafficHooks(app, {
       service: 'webhooks',
       traffic: deps.traffic,
-      prefix: CERT_HOST_PREFIX,
       renderFault: renderBlobFault,
     });
 
@@ -40,9 +40,11 @@ export function certificateRoutes(deps: CertificateRoutesDeps) {
 
     app.get(INTERMEDIATE_PATH, async (_request, reply) => sendCertificate(reply, deps.chain.intermediate));
 
-    app.all(`${CERT_HOST_PREFIX}/*`, async (_request, reply) =>
-      sendBlobError(reply, 404, 'BlobNotFound', 'The specified blob does not exist.'),
-    );
+    for (const folder of CERTIFICATE_FOLDERS) {
+      app.all(`${folder}/*`, async (_request, reply) =>
+        sendBlobError(reply, 404, 'BlobNotFound', 'The specified blob does not exist.'),
+      );
+    }
   };
 }
 

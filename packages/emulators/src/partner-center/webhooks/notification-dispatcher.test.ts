@@ -69,7 +69,7 @@ describe('notification dispatcher', () => {
     expect(notification.headers).toMatchObject({
       'content-type': 'application/json',
       authorization: expect.stringMatching(/^Signature [A-Za-z0-9+/]+=*$/),
-      'x-ms-certificate-url': `${world.origin}/pc-certs/cert/pcnotifications-dispatch.microsoft.com.cer`,
+      'x-ms-certificate-url': `${world.origin}/cert/pcnotifications-dispatch.microsoft.com.cer`,
       'x-ms-signature-algorithm': 'rsa-sha256',
     });
     expect(notification.headers['x-ms-signature']).toBeUndefined();
@@ -110,21 +110,18 @@ describe('notification dispatcher', () => {
     const root = await world.call('GET', `${world.origin}/control/webhooks/signing-root.pem`, {
       authorization: null,
     });
-    const leafResponse = await request(
-      `${world.origin}/pc-certs/cert/pcnotifications-dispatch.microsoft.com.cer`,
-      {
-        dispatcher: world.agent,
-      },
-    );
+    const leafResponse = await request(`${world.origin}/cert/pcnotifications-dispatch.microsoft.com.cer`, {
+      dispatcher: world.agent,
+    });
     const leaf = new X509Certificate(Buffer.from(await leafResponse.body.arrayBuffer()));
-    const missing = await world.call('GET', `${world.origin}/pc-certs/cert/intermediate.cer`, {
+    const missing = await world.call('GET', `${world.origin}/cert/intermediate.cer`, {
       authorization: null,
     });
 
     expect(root.status).toBe(200);
     expect(root.text).toBe(world.state.signingRootPem);
     expect(leafResponse.headers['content-type']).toBe('application/pkix-cert');
-    expect(leaf.infoAccess).toContain(`CA Issuers - URI:${world.origin}/pc-certs/pki/`);
+    expect(leaf.infoAccess).toContain(`CA Issuers - URI:${world.origin}/pki/`);
     expect(missing.status).toBe(404);
     expect(missing.text).toContain('<Code>BlobNotFound</Code>');
   });

@@ -10,12 +10,18 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { type IssuedCertificate, issueCertificate } from '../../shared/certificates.ts';
 
-/** Stands in for `https://3psostorageacct.blob.core.windows.net`. */
-export const CERT_HOST_PREFIX = '/pc-certs';
+/**
+ * The emulator's origin stands in for `https://3psostorageacct.blob.core.windows.net`, with the
+ * documented path (spec partner-center.md §4.3, §5.5): `/cert/<file>.cer`, which receivers may pin.
+ * The intermediate sits beside it under `/pki/` (real AIA URLs are on Microsoft's PKI hosts; their
+ * paths are not documented and receivers do not pin them).
+ */
 export const LEAF_FILE = 'pcnotifications-dispatch.microsoft.com.cer';
 export const INTERMEDIATE_FILE = 'emulated-microsoft-notifications-issuing-ca-01.cer';
-export const LEAF_PATH = `${CERT_HOST_PREFIX}/cert/${LEAF_FILE}`;
-export const INTERMEDIATE_PATH = `${CERT_HOST_PREFIX}/pki/${INTERMEDIATE_FILE}`;
+export const LEAF_PATH = `/cert/${LEAF_FILE}`;
+export const INTERMEDIATE_PATH = `/pki/${INTERMEDIATE_FILE}`;
+/** The folders the emulated blob host answers under; anything else there is BlobNotFound. */
+export const CERTIFICATE_FOLDERS = ['/cert', '/pki'] as const;
 
 const ROOT_SUBJECT = 'CN=Emulated Microsoft Notifications Root CA, O=Microsoft Corporation, C=US';
 const INTERMEDIATE_SUBJECT =

@@ -1,6 +1,6 @@
 /**
  * The emulated Partner Center webhooks: the registration API (`/partner-center/webhooks/v1/...`), the
- * certificate blob host (`/pc-certs/...`) and the dispatcher that POSTs signed notifications to the
+ * certificate blob host (`/cert/...`, `/pki/...`) and the dispatcher that POSTs signed notifications to the
  * partner's registered URL. Routes use absolute paths (prefix ''), since the two hosts share nothing.
  */
 import { DEV_CREDENTIALS } from '../../credentials.ts';

@@ -2,6 +2,8 @@
  * Well-known development credentials of the emulated world, like Azurite's development account.
  * They are public on purpose and only ever accepted by the emulators; never use them elsewhere.
  */
+import { DEV_JWT_CERTIFICATE_PEM, DEV_JWT_PRIVATE_KEY_PEM } from './salesforce/dev-jwt-key.ts';
+
 export const DEV_CREDENTIALS = {
   /** The partner's Entra tenant. */
   tenant: '8f3c2a10-5d4e-4b7a-9c21-6e0d1f2a3b4c',
@@ -35,4 +37,17 @@ export const DEV_HUBSPOT = {
 export const PARTNER_CENTER_AUDIENCES = {
   referrals: 'https://api.partner.microsoft.com',
   webhooks: 'https://api.partnercenter.microsoft.com',
+} as const;
+
+/**
+ * The emulated Salesforce org's connected app (consumer key and secret), its client-credentials Run As
+ * user, which is also pre-authorised for the JWT bearer flow, and the key pair whose certificate the
+ * connected app holds for JWT assertions.
+ */
+export const DEV_SALESFORCE = {
+  clientId: '3MVG9Emu1atorDevC0nsumerKey.ReferralConnector.NotForProduction',
+  clientSecret: 'EMULATOR-DEV-CONSUMER-SECRET-NOT-FOR-PRODUCTION',
+  username: 'integration@contoso-partner.example',
+  jwtPrivateKeyPem: DEV_JWT_PRIVATE_KEY_PEM,
+  jwtCertificatePem: DEV_JWT_CERTIFICATE_PEM,
 } as const;

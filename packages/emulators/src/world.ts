@@ -18,13 +18,17 @@ import {
   type WebhooksOptions,
   type WebhooksState,
 } from './partner-center/webhooks/index.ts';
+import {
+  createSalesforceEmulator,
+  type SalesforceOptions,
+  type SalesforceState,
+} from './salesforce/index.ts';
 import { createAccessTokens } from './shared/access-tokens.ts';
 import type { EmulatedService, EmulatorContext } from './shared/emulated-service.ts';
 import { listenOnLoopback } from './shared/listen.ts';
 import { createRandom } from './shared/random.ts';
 import { createTlsMaterial } from './shared/tls.ts';
 import { createTraffic, type FaultSettings, type Traffic } from './shared/traffic.ts';
-import { createSalesforceEmulator, type SalesforceOptions, type SalesforceState } from './salesforce/index.ts';
 
 export type EmulatorWorldOptions = {
   seed?: string | number;
@@ -50,7 +54,7 @@ export type EmulatorUrls = {
   dataverse: string;
   /** HubSpot's API root: `${hubspot}/crm/v3/objects/…` are the real paths. */
   hubspot: string;
-  /** The Salesforce org's My Domain (instance URL): `${salesforce}/services/oauth2/token`, `…/services/data/v62.0/…`. */
+  /** Salesforce My Domain (instance URL): `${salesforce}/services/oauth2/token`, `…/services/data/v62.0/…`. */
   salesforce: string;
   control: string;
 };

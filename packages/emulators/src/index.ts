@@ -1,7 +1,7 @@
 /**
- * The emulators' public API: the emulated world (Entra ID, Partner Center, Dataverse on one server), its
- * well-known development credentials, fault settings, and the certificate and TLS helpers tests use to
- * build trust material of their own. Everything else in this package is internal.
+ * The emulators' public API: the emulated world (Entra ID, Partner Center, Dataverse, HubSpot, Salesforce
+ * on one server), its well-known development credentials, fault settings, and the certificate and TLS
+ * helpers tests use to build trust material of their own. Everything else in this package is internal.
  */
 export {
   type ConnectorConfigOptions,
@@ -14,6 +14,7 @@ export {
   DEV_CREDENTIALS,
   DEV_HUBSPOT,
   DEV_PARTNER,
+  DEV_SALESFORCE,
   type DevCredentials,
   PARTNER_CENTER_AUDIENCES,
 } from './credentials.ts';
@@ -39,6 +40,15 @@ export {
 } from './partner-center/webhooks/notification-payload.ts';
 export { type SignOptions, signNotification } from './partner-center/webhooks/sign-notification.ts';
 export { LEAF_SUBJECT } from './partner-center/webhooks/signing-chain.ts';
+export type {
+  ConvertParameters as SalesforceConvertParameters,
+  LeadStatusDefinition as SalesforceLeadStatus,
+  OrgSettings as SalesforceOrgSettings,
+  SalesforceCustomField,
+  SalesforceLeadRecord,
+  SalesforceOptions,
+  SalesforceState,
+} from './salesforce/index.ts';
 export { type IssuedCertificate, issueCertificate } from './shared/certificates.ts';
 export { listenOnLoopback } from './shared/listen.ts';
 export { createRandom, type Random } from './shared/random.ts';

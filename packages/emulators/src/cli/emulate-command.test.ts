@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS, DEV_HUBSPOT } from '../credentials.ts';
+import { DEV_CREDENTIALS, DEV_HUBSPOT, DEV_SALESFORCE } from '../credentials.ts';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -16,8 +16,12 @@ type Announcement = {
   webhooks: string;
   dataverse: string;
   hubspot: string;
+  salesforce: string;
   control: string;
-  credentials: Record<string, string> & { hubspot?: { accessToken: string } };
+  credentials: Record<string, string> & {
+    hubspot?: { accessToken: string };
+    salesforce?: { clientId: string; clientSecret: string; username: string; jwtKeyFile: string };
+  };
   trust: { tlsCaFile?: string; signingRootFile: string };
 };
 
@@ -61,6 +65,7 @@ describe('referral-connector-emulators (emulate)', () => {
         'entra',
         'hubspot',
         'referrals',
+        'salesforce',
         'trust',
         'webhooks',
       ].toSorted(),
@@ -72,6 +77,7 @@ describe('referral-connector-emulators (emulate)', () => {
       webhooks: `${origin}/partner-center/webhooks/v1`,
       dataverse: `${origin}/dataverse/api/data/v9.2`,
       hubspot: `${origin}/hubspot`,
+      salesforce: `${origin}/salesforce`,
       control: `${origin}/control`,
     });
     expect(announced.credentials).toEqual({
@@ -81,7 +87,16 @@ describe('referral-connector-emulators (emulate)', () => {
       username: DEV_CREDENTIALS.username,
       password: DEV_CREDENTIALS.password,
       hubspot: { accessToken: DEV_HUBSPOT.accessToken },
+      salesforce: {
+        clientId: DEV_SALESFORCE.clientId,
+        clientSecret: DEV_SALESFORCE.clientSecret,
+        username: DEV_SALESFORCE.username,
+        jwtKeyFile: expect.stringMatching(/salesforce-jwt-key\.pem$/),
+      },
     });
+    expect(readFileSync(announced.credentials.salesforce?.jwtKeyFile ?? '', 'utf8')).toBe(
+      DEV_SALESFORCE.jwtPrivateKeyPem,
+    );
     expect(readFileSync(announced.trust.signingRootFile, 'utf8')).toContain('BEGIN CERTIFICATE');
     expect(linesAfter).toEqual([]);
   });
@@ -112,6 +127,28 @@ describe('referral-connector-emulators (emulate)', () => {
       });
       expect(response.statusCode).toBe(200);
       expect(await response.body.json()).toEqual({ results: [] });
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('serves the Salesforce token endpoint at the announced My Domain to the announced credentials', async () => {
+    const announced = JSON.parse(firstLine) as Announcement;
+    const ca = readFileSync(announced.trust.tlsCaFile ?? '', 'utf8');
+    const agent = new Agent({ connect: { ca } });
+    try {
+      const response = await request(`${announced.salesforce}/services/oauth2/token`, {
+        dispatcher: agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: announced.credentials.salesforce?.clientId ?? '',
+          client_secret: announced.credentials.salesforce?.clientSecret ?? '',
+        }).toString(),
+      });
+      expect(response.statusCode).toBe(200);
+      expect(await response.body.json()).toMatchObject({ instance_url: announced.salesforce });
     } finally {
       await agent.close();
     }

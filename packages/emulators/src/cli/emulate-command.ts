@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseFaultSpec } from '../control/parse-fault-spec.ts';
-import { DEV_CREDENTIALS } from '../credentials.ts';
+import { DEV_CREDENTIALS, DEV_SALESFORCE } from '../credentials.ts';
 import { parseDataverseLimits } from '../dataverse/parse-dataverse-limits.ts';
 import { startEmulators } from '../world.ts';
 import { writeConnectorConfig } from './connector-config-file.ts';
@@ -92,6 +92,9 @@ export function registerEmulateCommand(program: Command, options: { isDefault?: 
           writeFileSync(trust.tlsCaFile, world.tlsCaPem);
         }
       }
+      // The connected app's well-known JWT key, beside the trust files, for a JWT-bearer configuration.
+      const salesforceJwtKeyFile = join(dirname(trust.signingRootFile), 'salesforce-jwt-key.pem');
+      writeFileSync(salesforceJwtKeyFile, DEV_SALESFORCE.jwtPrivateKeyPem);
       process.stdout.write(
         `${JSON.stringify({
           ...world.urls,
@@ -102,6 +105,12 @@ export function registerEmulateCommand(program: Command, options: { isDefault?: 
             username: world.credentials.username,
             password: world.credentials.password,
             hubspot: { accessToken: world.hubspot.accessToken },
+            salesforce: {
+              clientId: DEV_SALESFORCE.clientId,
+              clientSecret: DEV_SALESFORCE.clientSecret,
+              username: DEV_SALESFORCE.username,
+              jwtKeyFile: salesforceJwtKeyFile,
+            },
           },
           trust: {
             ...(trust.tlsCaFile ? { tlsCaFile: trust.tlsCaFile } : {}),

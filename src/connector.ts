@@ -4,10 +4,10 @@
  * it; commands that need less build only their parts (src/wiring/). Nothing here knows whether the
  * remotes are real or emulated.
  */
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { createMsalPublicApp } from './auth/msal-app.ts';
 import type { Config } from './config/config-schema.ts';
+import { readConfiguredFile } from './config/read-configured-file.ts';
 import { createCrmAdapter } from './crm/create-crm-adapter.ts';
 import type { CrmAdapter } from './crm/crm-adapter.ts';
 import { createHttpApp } from './http/create-http-app.ts';
@@ -128,8 +128,8 @@ export async function createConnector(config: Config, options: ConnectorOptions)
   const certificates = createCertificateSource({
     allowedHosts: pc.certificateHosts,
     issuerHosts: pc.issuerCertificateHosts,
-    ...(pc.trustedRootsFile ? { trustedRootsPem: readFileSync(pc.trustedRootsFile, 'utf8') } : {}),
-    ...(pc.intermediatesFile ? { intermediatesPem: readFileSync(pc.intermediatesFile, 'utf8') } : {}),
+    ...optional('trustedRootsPem', readConfiguredFile(config, 'partnerCenter.trustedRootsFile')),
+    ...optional('intermediatesPem', readConfiguredFile(config, 'partnerCenter.intermediatesFile')),
     ...(clients.extraCaPem ? { downloadCaPem: clients.extraCaPem } : {}),
   });
   const ingressCounters = createIngressCounters();
@@ -187,7 +187,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
         pruner.start();
         workersStarted = true;
       }
-      return address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+      return address;
     },
     async stop(deadlineMs = 10_000) {
       accepting = false;
@@ -198,4 +198,9 @@ export async function createConnector(config: Config, options: ConnectorOptions)
       await backend.close();
     },
   };
+}
+
+/** `{ [key]: value }` when there is a value, `{}` otherwise (for optional options). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }

@@ -2,7 +2,7 @@
 export const INGRESS_DEFAULTS = {
   path: '/webhooks/partner-center',
   /** A notification is ~300 bytes; anything near this limit is not Partner Center. */
-  bodyLimit: 16 * 1024,
+  bodyLimit: 64 * 1024,
   /** The documented certificate host (spec §5): Azure blob storage, not a microsoft.com name. */
   certificateHosts: ['3psostorageacct.blob.core.windows.net'],
   /**

@@ -689,7 +689,7 @@ describe('over real HTTP', () => {
   });
 
   it('rejects a body larger than the limit announced by Content-Length before reading it', async () => {
-    const parts = signed(notificationBody({ Padding: 'x'.repeat(32 * 1024) }));
+    const parts = signed(notificationBody({ Padding: 'x'.repeat(80 * 1024) }));
     const response = await request(`${origin}${PATH}`, {
       method: 'POST',
       headers: callbackHeaders(parts),

@@ -30,7 +30,10 @@ export type HubSpotOptions = {
   portalId?: number;
   /** Scopes of the well-known development token. Default: every scope the emulator knows. */
   devTokenScopes?: readonly string[];
-  /** Custom properties per object, replacing the default (`referral_id`, unique, on leads and deals). */
+  /**
+   * The portal admin's custom properties per object. Default: `referral_id`, unique text, on leads and on
+   * deals; when given, these replace that set as a whole.
+   */
   customProperties?: Partial<Record<ObjectName, readonly PropertyInput[]>>;
   /** Lead and deal pipelines, replacing the defaults (`lead-pipeline-id`, `default`). */
   pipelines?: Partial<Record<PipelineObject, readonly PipelineInput[]>>;

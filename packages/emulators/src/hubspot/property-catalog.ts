@@ -285,8 +285,10 @@ export function createPropertyCatalog(options: {
       return definition;
     },
   };
+  // Given custom properties replace the default set as a whole: `{ leads: [...] }` means none on deals.
+  const custom = options.custom ?? DEFAULT_CUSTOM_PROPERTIES;
   for (const type of OBJECT_NAMES) {
-    for (const input of options.custom?.[type] ?? DEFAULT_CUSTOM_PROPERTIES[type] ?? []) {
+    for (const input of custom[type] ?? []) {
       catalog.create(type, input);
     }
   }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { crmConfigSchema } from '../crm/crm-config.ts';
 import { INGRESS_DEFAULTS } from '../ingress/ingress-defaults.ts';
 import { QUEUE_DEFAULTS } from '../store/queue-defaults.ts';
+import { proxyTrustSchema } from './proxy-trust.ts';
 
 const url = () => z.url({ protocol: /^https?$/ });
 const flag = () => z.union([z.boolean(), z.stringbool()]);
@@ -35,6 +36,12 @@ export const configSchema = z.strictObject({
         .max(1_048_576)
         .default(INGRESS_DEFAULTS.bodyLimit)
         .describe('largest webhook body accepted'),
+      trustProxy: proxyTrustSchema
+        .default(false)
+        .describe(
+          'whose X-Forwarded-* headers to believe: false (nobody), true (every hop, only behind a proxy that ' +
+            'overwrites them) or the proxies as addresses/CIDRs, e.g. [10.0.0.0/8]; no hop count',
+        ),
     })
     .prefault({}),
   entra: z

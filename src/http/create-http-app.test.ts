@@ -8,26 +8,27 @@ import { toReferralKey } from '../core/domain.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
-import { createHttpApp } from './create-http-app.ts';
+import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
 
 const backend = createSqliteBackend({ path: join(mkdtempSync(join(tmpdir(), 'rc-http-')), 'db.sqlite') });
 
 // Stands in for the verified ingress: records what reached it.
 const reached: string[] = [];
 const ingress: FastifyPluginAsync = async (app) => {
-  app.post('/webhooks/partner-center', async () => {
+  app.post('/webhooks/partner-center', async (request) => {
     reached.push('webhook');
-    return { ok: true };
+    return { ok: true, ip: request.ip };
   });
 };
 
-async function appWith(accepting: boolean) {
+async function appWith(accepting: boolean, options: Pick<HttpAppOptions, 'trustProxy'> = {}) {
   return createHttpApp({
     logger: createLogger({ level: 'silent' }),
     ingress,
     metrics: createMetrics(),
     queue: backend.queue,
     isAccepting: () => accepting,
+    ...options,
   });
 }
 
@@ -52,6 +53,26 @@ describe('the connector HTTP server', () => {
     expect(ready.json()).toMatchObject({ status: 'ready', jobs: { pending: 1 } });
     const metrics = await app.inject({ url: '/metrics' });
     expect(metrics.body).toContain('referral_connector_jobs{state="pending"} 1');
+    await app.close();
+  });
+
+  it.each([
+    ['by default, whoever asks', {}, '127.0.0.1'],
+    ['with trustProxy: false', { trustProxy: false }, '127.0.0.1'],
+    ['from a proxy not on the trusted list', { trustProxy: ['10.0.0.0/8'] }, '127.0.0.1'],
+    ['from a trusted proxy address', { trustProxy: ['127.0.0.1'] }, '198.51.100.9'],
+    ['every hop back from a trusted CIDR', { trustProxy: ['127.0.0.0/8', '198.51.100.0/24'] }, '203.0.113.7'],
+    ['every hop back with trustProxy: true', { trustProxy: true }, '203.0.113.7'],
+  ])('believes X-Forwarded-For %s', async (_case, options: Pick<HttpAppOptions, 'trustProxy'>, ip) => {
+    const app = await appWith(true, options);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/webhooks/partner-center',
+      payload: {},
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9' },
+    });
+    expect(response.json()).toMatchObject({ ip });
     await app.close();
   });
 

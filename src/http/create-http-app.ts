@@ -21,6 +21,12 @@ export type HttpAppOptions = {
   queue: JobQueue;
   /** False while starting or shutting down: readiness fails and the ingress answers 503. */
   isAccepting: () => boolean;
+  /**
+   * Which proxies' X-Forwarded-* headers to believe (fastify's `trustProxy`): none by default, so a
+   * caller cannot claim another address; `true` every hop, or the proxies' addresses/CIDRs. (fastify
+   * 5.12 ignores a hop count: it cannot tell a proxy from a client claiming hops.)
+   */
+  trustProxy?: boolean | readonly string[];
 };
 
 export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
@@ -29,7 +35,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     // Requests are not logged one by one: the ingress logs rejections, the workers log outcomes.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLogger,
-    trustProxy: true,
+    trustProxy: trustProxyOption(options.trustProxy),
   }) as unknown as FastifyInstance;
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -61,6 +67,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     return reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
   return app;
+}
+
+function trustProxyOption(trust: HttpAppOptions['trustProxy']): boolean | string[] {
+  if (trust === undefined) return false;
+  return typeof trust === 'object' ? [...trust] : trust;
 }
 
 /**

@@ -124,7 +124,12 @@ function checkValue(field: FieldDef, value: FieldValue, rules: PayloadRules): vo
   if (field.length !== undefined && value.length > field.length) {
     throw salesforceErrors.stringTooLong(field.name, field.label, value, field.length);
   }
-  if (field.picklist?.restricted && !field.picklist.values().some((entry) => entry.value === value)) {
+  const picklist = field.picklist;
+  if (
+    picklist?.restricted &&
+    !picklist.checkedAsAddress &&
+    !picklist.values().some((entry) => entry.value === value)
+  ) {
     throw salesforceErrors.restrictedPicklist(field.name, field.label, value);
   }
   if (field.name === 'Status' && rules.statuses.isConverted(value)) {

@@ -152,6 +152,7 @@ export function createLeadType(settings: LeadSchemaSettings): SObjectType {
         ...WRITABLE,
         picklist: {
           restricted: true,
+          checkedAsAddress: true,
           controllerName: 'CountryCode',
           values: () =>
             countries.countries().flatMap((country) =>
@@ -172,6 +173,7 @@ export function createLeadType(settings: LeadSchemaSettings): SObjectType {
         ...WRITABLE,
         picklist: {
           restricted: true,
+          checkedAsAddress: true,
           values: () =>
             countries
               .countries()

@@ -52,6 +52,11 @@ export type FieldDef = {
     restricted: boolean;
     /** Dependent picklists: the controlling field. */
     controllerName?: string;
+    /**
+     * Values checked by the State and Country/Territory rules (FIELD_INTEGRITY_EXCEPTION) rather than as
+     * a restricted picklist, though describe calls it restricted.
+     */
+    checkedAsAddress?: boolean;
   };
   referenceTo?: readonly string[];
   relationshipName?: string;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { crmConfigSchema } from '../crm/crm-config.ts';
 import { INGRESS_DEFAULTS } from '../ingress/ingress-defaults.ts';
 import { QUEUE_DEFAULTS } from '../store/queue-defaults.ts';
+import { SELECT_ALL, SELECTABLE_DIRECTIONS, SELECTABLE_STATUSES } from '../sync/selection-policy.ts';
 import { proxyTrustSchema } from './proxy-trust.ts';
 
 const url = () => z.url({ protocol: /^https?$/ });
@@ -179,6 +180,29 @@ export const configSchema = z.strictObject({
         .min(5)
         .default(120)
         .describe('how long a worker holds a job before others may take it'),
+      select: z
+        .strictObject({
+          direction: z
+            .enum(SELECTABLE_DIRECTIONS)
+            .default(SELECT_ALL.direction)
+            .describe(
+              'which referrals get a lead: incoming (sent to the partner), outgoing (sent by the partner) or all',
+            ),
+          statuses: z
+            .array(z.enum(SELECTABLE_STATUSES))
+            .min(1)
+            .default([...SELECT_ALL.statuses])
+            .describe(
+              'referrals in these statuses get a lead; one that has a lead keeps syncing whatever its status, so the lead learns how it ended',
+            ),
+          createdAfter: z
+            .union([z.iso.date(), z.iso.datetime({ offset: true })])
+            .optional()
+            .describe(
+              'only referrals created at or after this date (2026-01-01, midnight UTC) or instant get a lead',
+            ),
+        })
+        .prefault({}),
     })
     .prefault({}),
   store: z

@@ -146,6 +146,19 @@ describe('associations v4', () => {
     ).toEqual([Number(a), Number(b)].sort());
   });
 
+  test('an archived record drops out of the associations of the records it was associated with', async () => {
+    const dealId = await deal('Archived');
+    const contactId = await createContact(hub, 'assoc-archived@example.com');
+    await hub.call('PUT', `/crm/v4/objects/contacts/${contactId}/associations/default/deals/${dealId}`);
+    expect(
+      (await hub.call('GET', `/crm/v4/objects/contacts/${contactId}/associations/deals`)).json.results,
+    ).toHaveLength(1);
+    await hub.call('DELETE', `/crm/v3/objects/deals/${dealId}`);
+    expect(
+      (await hub.call('GET', `/crm/v4/objects/contacts/${contactId}/associations/deals`)).json.results,
+    ).toEqual([]);
+  });
+
   test('lists the type ids between two object types, leads to contacts included', async () => {
     const answer = await hub.call('GET', '/crm/v4/associations/leads/contacts/labels');
     expect(answer.json.results).toEqual(

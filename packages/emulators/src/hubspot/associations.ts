@@ -51,10 +51,11 @@ export type AssociationStore = {
   add(from: ObjectRef, to: ObjectRef, typeIds: readonly number[]): AssociationType[];
   /** Removes every type between two records, both directions; false when there was none. */
   remove(from: ObjectRef, to: ObjectRef): boolean;
+  /** The associations of a record to live records of a type (archived ones drop out, as in HubSpot). */
   list(from: ObjectRef, toType: ObjectName): Association[];
 };
 
-export function createAssociationStore(): AssociationStore {
+export function createAssociationStore(options: { isLive: (ref: ObjectRef) => boolean }): AssociationStore {
   // from "type/id" → to "type/id" → type ids
   const links = new Map<string, Map<string, Set<number>>>();
   const key = (ref: ObjectRef) => `${ref.type}/${ref.id}`;
@@ -117,7 +118,7 @@ export function createAssociationStore(): AssociationStore {
       const found: Association[] = [];
       for (const [target, set] of links.get(key(from)) ?? []) {
         const [type, id = ''] = target.split('/');
-        if (type === toType && set.size > 0)
+        if (type === toType && set.size > 0 && options.isLive({ type: toType, id }))
           found.push({ toId: id, typeIds: [...set].sort((a, b) => a - b) });
       }
       return found;

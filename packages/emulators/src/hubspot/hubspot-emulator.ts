@@ -115,7 +115,10 @@ export function createHubSpotEmulator(
     createdAtMs: ctx.now(),
     ...(options.pipelines ? { pipelines: options.pipelines } : {}),
   });
-  const associations = createAssociationStore();
+  // Archived records drop out of association lists; `store` exists by the time this is called.
+  const associations = createAssociationStore({
+    isLive: (ref) => store.get(ref.type, ref.id)?.archived === false,
+  });
   // isUnique is late-bound: the writes own the rule and the store needs it.
   const unique = { check: (_type: ObjectName, _property: string) => false };
   const store = createObjectStore({

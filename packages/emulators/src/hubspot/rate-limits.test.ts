@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { parseFaultSpec } from '../control/parse-fault-spec.ts';
 import { type HubSpotWorld, startHubSpotWorld } from './test-support.ts';
 
 let hub: HubSpotWorld | undefined;
@@ -114,9 +115,9 @@ describe('HubSpot rate limits', () => {
     expect((await hub.control('PUT', '/limits', { daily: -1 })).status).toBe(400);
   });
 
-  test('injected faults are rendered as HubSpot answers: a 429 with its policy, a 5xx without category', async () => {
+  test('injected faults (hubspot.429=…, hubspot.5xx=…) are HubSpot answers: a 429 with its policy, a 5xx without category', async () => {
     hub = await startHubSpotWorld();
-    hub.world.traffic.setFaults({ hubspot: { '429': 1 } });
+    hub.world.traffic.setFaults(parseFaultSpec('hubspot.429=1'));
     const throttled = await list(hub);
     expect(throttled.status).toBe(429);
     expect(throttled.json).toMatchObject({ policyName: 'TEN_SECONDLY_ROLLING', errorType: 'RATE_LIMIT' });
@@ -125,7 +126,7 @@ describe('HubSpot rate limits', () => {
       policyName: 'SECONDLY',
       message: 'You have reached your secondly limit.',
     });
-    hub.world.traffic.setFaults({ hubspot: { '5xx': 1 } });
+    hub.world.traffic.setFaults(parseFaultSpec('hubspot.5xx=1'));
     const failed = await list(hub);
     expect([500, 503]).toContain(failed.status);
     expect(failed.json).toEqual({

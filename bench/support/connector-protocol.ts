@@ -15,7 +15,7 @@ export type SettledWire = {
   referralId: string;
   outcome: 'synced' | 'retry' | 'dead_letter';
   code?: string;
-  lead?: 'created' | 'updated' | 'unchanged' | 'closed';
+  lead?: 'created' | 'updated' | 'unchanged' | 'closed' | 'skipped';
   leadWrittenAt?: number;
   firstEnqueuedAt: number;
 };

@@ -9,6 +9,7 @@ import { createDynamicsAdapter } from '../crm/dynamics/dynamics-adapter.ts';
 import { createReferralsClient, type ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { StorageBackend } from '../store/ports.ts';
 import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
+import { SELECT_ALL } from './selection-policy.ts';
 import { type SyncDependencies, syncReferral } from './sync-referral.ts';
 import { WriteBackConflictError } from './write-back-conflict.ts';
 
@@ -54,6 +55,13 @@ const deps = (overrides: Partial<SyncDependencies> = {}): SyncDependencies => ({
   writeBack: true,
   ...overrides,
 });
+
+/** Syncs the referral and returns the id of its lead (a sync the policy skips has none). */
+async function leadIdOfSync(referralId: string): Promise<string> {
+  const { leadId } = await syncReferral(referralId, deps());
+  if (leadId === null) throw new Error(`the sync of ${referralId} left it without a lead`);
+  return leadId;
+}
 
 const incoming = (input: Record<string, unknown> = {}) =>
   cw.world.referrals.create(input, { as: 'microsoft' });
@@ -280,7 +288,7 @@ describe('syncReferral', () => {
 
   it('accepts the referral once the seller qualified the lead, although the lead itself is read-only', async () => {
     const served = incoming();
-    const { leadId } = await syncReferral(served.id, deps());
+    const leadId = await leadIdOfSync(served.id);
     cw.world.dataverse.sellerQualify(leadId);
     cw.world.referrals.update(served.id, { details: { notes: 'Budget confirmed.' } });
     const result = await syncReferral(served.id, deps());
@@ -292,7 +300,7 @@ describe('syncReferral', () => {
 
   it('declines the referral when the seller disqualified the lead', async () => {
     const served = incoming();
-    const { leadId } = await syncReferral(served.id, deps());
+    const leadId = await leadIdOfSync(served.id);
     cw.world.dataverse.sellerUpdate(leadId, { statecode: 2, statuscode: 6 });
     cw.world.referrals.update(served.id, { favorite: true });
     const result = await syncReferral(served.id, deps());
@@ -303,13 +311,13 @@ describe('syncReferral', () => {
 
   it('creates the lead again when it was deleted in the CRM', async () => {
     const served = incoming();
-    const first = await syncReferral(served.id, deps());
-    cw.world.dataverse.deleteLead(first.leadId);
+    const firstLeadId = await leadIdOfSync(served.id);
+    cw.world.dataverse.deleteLead(firstLeadId);
     cw.world.referrals.update(served.id, { favorite: true });
     const again = await syncReferral(served.id, deps());
 
     expect(again).toMatchObject({ lead: 'created', referral: 'updated' });
-    expect(again.leadId).not.toBe(first.leadId);
+    expect(again.leadId).not.toBe(firstLeadId);
     expect(cw.world.referrals.get(served.id)?.externalReferenceId).toBe(again.leadId);
   });
 
@@ -330,5 +338,44 @@ describe('syncReferral', () => {
     const [last] = await backend.store.timeline(toReferralKey(missing));
     expect(last).toMatchObject({ step: 'sync', outcome: 'failed', detail: { code: 'referrals_not_found' } });
     expect(await backend.store.getLink(toReferralKey(missing))).toBeNull();
+  });
+});
+
+describe('the selection policy (sync.select)', () => {
+  const onlyIncoming = { ...SELECT_ALL, direction: 'incoming' } as const;
+  const onlyOpen = { ...SELECT_ALL, statuses: ['New', 'Active'] } as const;
+
+  it('writes nothing anywhere for a referral the policy leaves out, and says why on its timeline', async () => {
+    const served = cw.world.referrals.create({}, { as: 'partner' });
+    const { result, calls } = await callsDuring(() =>
+      syncReferral(served.id, deps({ select: onlyIncoming })),
+    );
+
+    expect(result).toMatchObject({ lead: 'skipped', leadId: null, referral: 'not-written' });
+    expect(calls).toEqual([`${GET_REFERRAL} 200`]);
+    expect(leadsOf(served.id)).toEqual([]);
+    expect(await backend.store.getLink(toReferralKey(served.id))).toBeNull();
+    const [last] = await backend.store.timeline(toReferralKey(served.id));
+    expect(last).toMatchObject({ step: 'sync', outcome: 'skipped-by-policy', detail: { rule: 'direction' } });
+  });
+
+  it('leaves out a closed referral when only open ones are selected', async () => {
+    const served = incoming({ status: 'Closed', substatus: 'Lost' });
+    const result = await syncReferral(served.id, deps({ select: onlyOpen }));
+
+    expect(result).toMatchObject({ lead: 'skipped', referral: 'not-written' });
+    expect(leadsOf(served.id)).toEqual([]);
+  });
+
+  it('keeps syncing a referral that has a lead after it leaves the selected statuses', async () => {
+    const served = incoming();
+    await syncReferral(served.id, deps({ select: onlyOpen }));
+    cw.world.referrals.update(served.id, { status: 'Closed', substatus: 'Lost' });
+    const result = await syncReferral(served.id, deps({ select: onlyOpen }));
+
+    expect(result.lead).not.toBe('skipped');
+    expect(leadsOf(served.id)).toHaveLength(1);
+    const link = await backend.store.getLink(toReferralKey(served.id));
+    expect(link?.lastReferralETag).toBe(cw.world.referrals.get(served.id)?.eTag);
   });
 });

@@ -14,6 +14,7 @@ import { RemoteError } from '../net/remote-error.ts';
 import type { Referral } from '../partner-center/referral-schema.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { Store, TimelineEntry } from '../store/ports.ts';
+import { SELECT_ALL, type SelectionPolicy, selectReferral } from './selection-policy.ts';
 import { WriteBackConflictError } from './write-back-conflict.ts';
 
 export type SyncDependencies = {
@@ -21,6 +22,8 @@ export type SyncDependencies = {
   crm: CrmAdapter;
   store: Store;
   writeBack: boolean;
+  /** Which referrals to sync at all (`sync.select`); every referral when absent. */
+  select?: SelectionPolicy;
   now?: () => number;
   /** Attempts at the map → lead → write-back round when the referral keeps changing under us (412). */
   maxWriteBackAttempts?: number;
@@ -28,8 +31,10 @@ export type SyncDependencies = {
 
 export type SyncResult = {
   referralId: string;
-  leadId: string;
-  lead: 'created' | 'updated' | 'unchanged' | 'closed';
+  /** Null when the selection policy skipped a referral that has no lead. */
+  leadId: string | null;
+  /** `skipped`: the selection policy leaves the referral out; nothing was written anywhere. */
+  lead: 'created' | 'updated' | 'unchanged' | 'closed' | 'skipped';
   referral: 'updated' | 'unchanged' | 'not-written';
   /** When the lead write finished (ms since epoch), for event → lead latency. */
   leadWrittenAt: number;
@@ -62,6 +67,19 @@ export async function syncReferral(
     // Links and timeline are kept by key, as jobs are: one referral, one row, whatever its id's spelling.
     const key = toReferralKey(referral.id);
     const link = await deps.store.getLink(key);
+    // Applied here rather than when the event arrives: Partner Center must get its 200 either way, and
+    // only the fetched referral says what the policy needs (the event carries no data).
+    const selection = selectReferral(referral, deps.select ?? SELECT_ALL, link !== null);
+    if (!selection.selected) {
+      step('sync', 'skipped-by-policy', { rule: selection.rule });
+      return {
+        referralId: referral.id,
+        leadId: link?.leadId ?? null,
+        lead: 'skipped',
+        referral: 'not-written',
+        leadWrittenAt: now(),
+      };
+    }
     /** The hash of the fields the lead now carries, as far as this sync knows. */
     let leadHashInCrm = link?.lastLeadHash ?? null;
     /** The lead as this sync last wrote or read it, for the fields of `hash`. */

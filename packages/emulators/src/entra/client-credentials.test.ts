@@ -168,7 +168,13 @@ describe('client credentials', () => {
         'invalid_request',
         90002,
       ],
-      [v2Token, { ...base, grant_type: 'authorization_code' }, 400, 'unsupported_grant_type', 70003],
+      [
+        v2Token,
+        { ...base, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' },
+        400,
+        'unsupported_grant_type',
+        70003,
+      ],
       [
         v2Token,
         {

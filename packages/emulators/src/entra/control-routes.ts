@@ -15,6 +15,8 @@ const userBody = z.object({
   displayName: z.string().min(1).optional(),
   mfaRegistered: z.boolean().optional(),
   mfaRequired: z.boolean().optional(),
+  /** App roles by client id: the `roles` of the user's id_tokens for that app. */
+  appRoleAssignments: z.record(z.string(), z.array(z.string().min(1))).optional(),
 });
 
 const appBody = z.object({
@@ -26,6 +28,7 @@ const appBody = z.object({
   redirectUris: z.array(z.string()).optional(),
   servicePrincipalId: z.uuid().optional(),
   appRoles: z.record(z.string(), z.array(z.string())).optional(),
+  appRoleAssignmentRequired: z.boolean().optional(),
 });
 
 const resourceBody = z.object({
@@ -45,6 +48,7 @@ const settingsBody = z.object({
   deviceCodeIntervalSeconds: positiveSeconds.optional(),
   /** null turns auto-approval off. */
   deviceCodeAutoApprove: z.string().min(1).nullable().optional(),
+  authorizationCodeLifetimeSeconds: positiveSeconds.optional(),
 });
 
 const approveBody = z.object({ username: z.string().min(1) });

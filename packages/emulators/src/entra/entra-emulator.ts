@@ -3,6 +3,7 @@
  * that `${origin}/{tenant}/oauth2/v2.0/token` looks like login.microsoftonline.com to MSAL.
  */
 import type { EmulatedService, EmulatorContext } from '../shared/emulated-service.ts';
+import { registerAuthorizePage } from './authorize-page.ts';
 import { registerEntraControlRoutes } from './control-routes.ts';
 import { registerDeviceLoginPage } from './device-login-page.ts';
 import { registerEntraRoutes } from './entra-routes.ts';
@@ -33,6 +34,12 @@ export function createEntraEmulator(
     routes: async (app) => {
       registerEntraRoutes(app, { ctx, state, grants, random: traces });
       registerDeviceLoginPage(app, state);
+      registerAuthorizePage(app, {
+        state,
+        random: random.fork('authorize'),
+        now: ctx.now,
+        origin: ctx.origin,
+      });
     },
     control: async (app) => registerEntraControlRoutes(app, state),
   };

@@ -19,7 +19,10 @@ export type EntraErrorName =
   | 'invalid_tenant'
   | 'invalid_instance'
   | 'temporarily_unavailable'
-  | 'server_error';
+  | 'server_error'
+  | 'access_denied'
+  | 'login_required'
+  | 'unsupported_response_type';
 
 export class EntraError extends Error {
   readonly status: 400 | 401 | 429 | 500 | 503;
@@ -205,6 +208,70 @@ export const entraErrors = {
   deviceCodeExpired: () => new EntraError(400, 'expired_token', 70019, 'Verification code expired.'),
   unknownDeviceCode: () =>
     new EntraError(400, 'bad_verification_code', 70000, 'Provided grant is invalid or malformed.'),
+  /** Authorization-code flow (the authorize page and the `authorization_code` grant). */
+  redirectUriMismatch: (redirectUri: string, clientId: string) =>
+    new EntraError(
+      400,
+      'invalid_request',
+      50011,
+      `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
+    ),
+  unsupportedResponseType: (clientId: string) =>
+    new EntraError(
+      400,
+      'unsupported_response_type',
+      700054,
+      `response_type 'id_token' is not enabled for the application. The application requested an ID token from the authorization endpoint, but did not have ID token implicit grant enabled. Application '${clientId}'.`,
+    ),
+  unsupportedChallengeMethod: (method: string) =>
+    new EntraError(
+      400,
+      'invalid_request',
+      501491,
+      `Invalid code_challenge_method '${method}'. Supported values are 'S256' and 'plain'.`,
+    ),
+  userNotAssigned: (username: string, clientId: string) =>
+    new EntraError(
+      400,
+      'access_denied',
+      50105,
+      `Your administrator has configured the application ${clientId} to block users unless they are specifically granted ('assigned') access to the application. The signed in user '${username}' is blocked because they are not a direct member of a group with access, nor had access directly assigned by an administrator. Please contact your administrator to assign access to this application.`,
+    ),
+  noSignInSession: () =>
+    new EntraError(
+      400,
+      'login_required',
+      50058,
+      "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD.",
+    ),
+  authorizationCodeRedeemed: () =>
+    new EntraError(
+      400,
+      'invalid_grant',
+      54005,
+      'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+    ),
+  authorizationCodeExpired: () =>
+    new EntraError(
+      400,
+      'invalid_grant',
+      70008,
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+    ),
+  authorizationCodeRedirectMismatch: (sent: string, registered: string) =>
+    new EntraError(
+      400,
+      'invalid_grant',
+      500112,
+      `The reply address '${sent}' does not match the reply address '${registered}' provided when requesting Authorization code.`,
+    ),
+  codeVerifierMismatch: () =>
+    new EntraError(
+      400,
+      'invalid_grant',
+      501481,
+      'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+    ),
   throttled: () =>
     new EntraError(
       429,

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { DEV_CREDENTIALS, PARTNER_CENTER_AUDIENCES } from '../credentials.ts';
 import type { Random } from '../shared/random.ts';
+import { type AuthorizationCodes, createAuthorizationCodes } from './authorization-codes.ts';
 import { describeCertificate, type EntraCertificate } from './client-assertion.ts';
 import {
   type ApproveOutcome,
@@ -38,6 +39,11 @@ export type EntraApp = {
   servicePrincipalId: string;
   /** Application permissions granted to the app, by resource audience: the `roles` of app-only tokens. */
   appRoles: Record<string, string[]>;
+  /**
+   * "Assignment required?" on the app's service principal: a user without an app-role assignment for
+   * this app is refused at the authorize page (`error=access_denied`, AADSTS50105).
+   */
+  appRoleAssignmentRequired: boolean;
 };
 
 export type EntraUser = {
@@ -49,6 +55,8 @@ export type EntraUser = {
   mfaRegistered: boolean;
   /** Conditional access demands MFA: ROPC (which cannot do MFA) fails with AADSTS50076. */
   mfaRequired: boolean;
+  /** App roles assigned to the user, by client id of the app: the `roles` claim of its id_tokens. */
+  appRoleAssignments: Record<string, string[]>;
 };
 
 export type EntraResource = {
@@ -91,6 +99,8 @@ export type EntraSettings = {
   deviceCodeIntervalSeconds: number;
   /** Username every new device code is approved as at once (demo mode). */
   deviceCodeAutoApprove: string | undefined;
+  /** Life of an authorization code from the authorize page (Entra: about 10 minutes). */
+  authorizationCodeLifetimeSeconds: number;
 };
 
 export type EntraOptions = Partial<EntraSettings> & {
@@ -116,6 +126,7 @@ export type EntraState = {
   readonly resources: EntraResource[];
   readonly refreshTokens: RefreshTokens;
   readonly deviceCodes: DeviceCodes;
+  readonly authorizationCodes: AuthorizationCodes;
   addApp(input: EntraAppInput): EntraApp;
   addUser(input: EntraUserInput): EntraUser;
   /** Registers (or replaces, by audience) an API the tenant can issue tokens for. */
@@ -133,6 +144,9 @@ export type EntraState = {
   revokeRefreshTokens(username: string): number;
 };
 
+const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
 /** Microsoft Partner Center's application id; both API hosts belong to it. */
 const PARTNER_CENTER_APP_ID = 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd';
 
@@ -142,6 +156,7 @@ export const DEFAULT_ENTRA_SETTINGS: EntraSettings = {
   deviceCodeLifetimeSeconds: 900,
   deviceCodeIntervalSeconds: 5,
   deviceCodeAutoApprove: undefined,
+  authorizationCodeLifetimeSeconds: 600,
 };
 
 export function createEntraState(
@@ -160,6 +175,8 @@ export function createEntraState(
     deviceCodeIntervalSeconds:
       options.deviceCodeIntervalSeconds ?? DEFAULT_ENTRA_SETTINGS.deviceCodeIntervalSeconds,
     deviceCodeAutoApprove: options.deviceCodeAutoApprove,
+    authorizationCodeLifetimeSeconds:
+      options.authorizationCodeLifetimeSeconds ?? DEFAULT_ENTRA_SETTINGS.authorizationCodeLifetimeSeconds,
   };
   const apps = new Map<string, EntraApp>();
   const users = new Map<string, EntraUser>();
@@ -179,6 +196,10 @@ export function createEntraState(
       mintDeviceCode: () => `DAQABIQEAAAD${opaqueText(opaque, 120)}`,
       mintUserCode: () => userCodeText(opaque),
     }),
+    authorizationCodes: createAuthorizationCodes({
+      now,
+      mint: () => `1.A${opaqueText(opaque, 240)}`,
+    }),
     addApp(input) {
       const app: EntraApp = {
         clientId: input.clientId.toLowerCase(),
@@ -189,6 +210,7 @@ export function createEntraState(
         redirectUris: input.redirectUris ?? [],
         servicePrincipalId: input.servicePrincipalId ?? derivedGuid(`sp:${tenantId}:${input.clientId}`),
         appRoles: normalizeRoleKeys(input.appRoles ?? {}),
+        appRoleAssignmentRequired: input.appRoleAssignmentRequired ?? false,
       };
       apps.set(app.clientId, app);
       return app;
@@ -201,6 +223,12 @@ export function createEntraState(
         displayName: input.displayName ?? input.username.split('@')[0] ?? input.username,
         mfaRegistered: input.mfaRegistered ?? true,
         mfaRequired: input.mfaRequired ?? false,
+        appRoleAssignments: Object.fromEntries(
+          Object.entries(input.appRoleAssignments ?? {}).map(([clientId, roles]) => [
+            clientId.toLowerCase(),
+            [...roles],
+          ]),
+        ),
       };
       users.set(user.username.toLowerCase(), user);
       return user;
@@ -273,6 +301,13 @@ export function createEntraState(
   state.addResource({
     audience: PARTNER_CENTER_AUDIENCES.webhooks,
     displayName: 'Microsoft Partner Center (classic API)',
+  });
+  // A sign-in that asks only for OpenID scopes gets its access token for Microsoft Graph, as on Entra.
+  state.addResource({
+    audience: GRAPH_AUDIENCE,
+    appId: GRAPH_APP_ID,
+    displayName: 'Microsoft Graph',
+    delegatedScopes: ['User.Read'],
   });
   for (const resource of options.resources ?? []) state.addResource(resource);
   if (settings.deviceCodeAutoApprove !== undefined && !state.findUser(settings.deviceCodeAutoApprove)) {

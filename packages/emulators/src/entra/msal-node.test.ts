@@ -2,6 +2,7 @@ import {
   type AuthenticationResult,
   ConfidentialClientApplication,
   type Configuration,
+  CryptoProvider,
   PublicClientApplication,
   ServerError,
 } from '@azure/msal-node';
@@ -105,6 +106,71 @@ describe('@azure/msal-node against the emulator, unchanged', () => {
     })) as AuthenticationResult;
     const webhookCheck = await entra.ctx.tokens.check(`Bearer ${refreshed.accessToken}`, WEBHOOKS);
     expect(webhookCheck.ok && webhookCheck.claims.amr).toEqual(['pwd', 'mfa']);
+  });
+
+  it('signs a user in with getAuthCodeUrl and acquireTokenByCode (code + PKCE, state and nonce checked by msal)', async () => {
+    const redirectUri = 'http://localhost:8081/auth/callback';
+    entra.state.findApp(clientId)?.redirectUris.push(redirectUri);
+    const cca = new ConfidentialClientApplication(msalConfig(entra, tenant, clientSecret));
+    const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
+    const url = new URL(
+      await cca.getAuthCodeUrl({
+        scopes: [],
+        redirectUri,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        state: 'browser-state',
+        nonce: 'browser-nonce',
+      }),
+    );
+    expect(url.origin).toBe(entra.origin);
+    // The browser's part: the sign-in page, then the redirect back with the code.
+    const page = await entra.getJson(`${url.pathname}${url.search}`);
+    const flowToken = /name="flowToken" value="([^"]+)"/.exec(String(page.body))?.[1] ?? '';
+    const signedIn = await entra.postForm(`/${tenant}/login`, {
+      flowToken,
+      login: username,
+      passwd: password,
+    });
+    const back = new URL(String(signedIn.headers.location)).searchParams;
+
+    const result = await cca.acquireTokenByCode(
+      {
+        code: back.get('code') ?? '',
+        scopes: [],
+        redirectUri,
+        codeVerifier: verifier,
+        state: 'browser-state',
+        nonce: 'browser-nonce',
+      },
+      {
+        code: back.get('code') ?? '',
+        state: back.get('state') ?? '',
+        client_info: back.get('client_info') ?? '',
+      },
+    );
+    expect(result.idTokenClaims).toMatchObject({
+      oid: entra.state.findUser(username)?.oid,
+      preferred_username: username,
+      tid: tenant,
+      nonce: 'browser-nonce',
+      aud: clientId,
+    });
+    expect(result.account?.homeAccountId).toBe(`${entra.state.findUser(username)?.oid}.${tenant}`);
+
+    // msal compares the nonce itself: a code redeemed under another nonce is refused client-side.
+    const again = await entra.getJson(`${url.pathname}${url.search}`);
+    const token2 = /name="flowToken" value="([^"]+)"/.exec(String(again.body))?.[1] ?? '';
+    const second = await entra.postForm(`/${tenant}/login`, {
+      flowToken: token2,
+      login: username,
+      passwd: password,
+    });
+    const code2 = new URL(String(second.headers.location)).searchParams.get('code') ?? '';
+    const mismatch = await cca
+      .acquireTokenByCode({ code: code2, scopes: [], redirectUri, codeVerifier: verifier, nonce: 'other' })
+      .catch((error: { errorCode?: string }) => error);
+    expect(mismatch).toMatchObject({ errorCode: 'nonce_mismatch' });
   });
 
   it('trusts the emulator through cloudDiscoveryMetadata fetched from its instance discovery endpoint', async () => {

@@ -54,6 +54,10 @@ export type IdTokenClaims = {
   upn?: string;
   unique_name?: string;
   amr?: string[];
+  /** Code flow: the authorize request's nonce, echoed. */
+  nonce?: string;
+  /** Code flow: app roles assigned to the user for this client; absent when none. */
+  roles?: string[];
 };
 
 const SKEW_SECONDS = 300;

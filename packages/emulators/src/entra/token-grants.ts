@@ -1,5 +1,6 @@
 /**
- * The OAuth grants of the token endpoint (client credentials, password, refresh token, device code)
+ * The OAuth grants of the token endpoint (client credentials, password, refresh token, device code,
+ * authorization code)
  * and the devicecode endpoint, over the tenant state. Free of HTTP: a request is the path's tenant
  * segment, the form parameters and an optional Basic client credential; the answer is a response body
  * or the EntraError to render.
@@ -8,7 +9,7 @@ import { JWT_BEARER_ASSERTION, verifyClientAssertion } from './client-assertion.
 import { EntraError, entraErrors } from './entra-error.ts';
 import type { EntraApp, EntraResource, EntraState, EntraUser } from './entra-state.ts';
 import type { ClientAuthentication, TokenSubject } from './token-claims.ts';
-import type { TokenIssuer, V1TokenResponse, V2TokenResponse } from './token-issuer.ts';
+import type { IdTokenExtras, TokenIssuer, V1TokenResponse, V2TokenResponse } from './token-issuer.ts';
 import { parseV1Resource, parseV2Scope, type TokenTarget } from './token-target.ts';
 
 export type TokenRequest = {
@@ -153,7 +154,7 @@ export function createTokenGrants(deps: {
     client: AuthenticatedClient,
     user: EntraUser,
     resolved: ResolvedTarget,
-    signIn: { amr: string[]; authTime?: number },
+    signIn: { amr: string[]; authTime?: number; idToken?: IdTokenExtras },
   ) => {
     const scopes = delegatedScopes(resolved);
     if (scopes instanceof EntraError) return scopes;
@@ -168,6 +169,7 @@ export function createTokenGrants(deps: {
       clientInfo: param(request.params, 'client_info') === '1',
       clientAuthentication: client.authentication,
       ...(signIn.authTime === undefined ? {} : { authTime: signIn.authTime }),
+      ...(signIn.idToken === undefined ? {} : { idToken: signIn.idToken }),
     });
   };
 
@@ -228,6 +230,37 @@ export function createTokenGrants(deps: {
     return issueForUser(request, client, user, resolved, { amr: record.amr, authTime: record.authTime });
   };
 
+  /** OIDC code flow (A3): the code from the authorize page, bound to client, tenant, redirect URI and PKCE. */
+  const authorizationCode = async (request: TokenRequest, client: AuthenticatedClient) => {
+    const notAllowed = requirePublicOrSecret(client);
+    if (notAllowed) return notAllowed;
+    const code = param(request.params, 'code');
+    if (code === undefined) return entraErrors.missingParameter('code');
+    const redirectUri = param(request.params, 'redirect_uri');
+    if (redirectUri === undefined) return entraErrors.missingParameter('redirect_uri');
+    // One tenant is emulated: any path that got this far (its id, domain, common, organizations) is it.
+    const record = state.authorizationCodes.redeem({
+      code,
+      clientId: client.app.clientId,
+      redirectUri,
+      codeVerifier: param(request.params, 'code_verifier'),
+    });
+    if (record instanceof EntraError) return record;
+    const user = state.findUser(record.username);
+    if (!user) return entraErrors.invalidGrant();
+    // The token request names what it wants now (msal repeats the scopes); without one, the authorize's.
+    const asked = param(request.params, 'scope') === undefined ? record.target : readTarget(request);
+    if (asked instanceof EntraError) return asked;
+    const resolved = resolveTarget(asked);
+    if (resolved instanceof EntraError) return resolved;
+    const roles = user.appRoleAssignments[client.app.clientId] ?? [];
+    return issueForUser(request, client, user, resolved, {
+      amr: record.amr,
+      authTime: record.authTime,
+      idToken: { ...(record.nonce === undefined ? {} : { nonce: record.nonce }), roles },
+    });
+  };
+
   const deviceCodeGrant = async (request: TokenRequest, client: AuthenticatedClient) => {
     const notAllowed = requirePublicOrSecret(client);
     if (notAllowed) return notAllowed;
@@ -261,6 +294,8 @@ export function createTokenGrants(deps: {
           return password(request, client);
         case 'refresh_token':
           return refreshToken(request, client);
+        case 'authorization_code':
+          return authorizationCode(request, client);
         case DEVICE_CODE_GRANT:
         case 'device_code':
           return deviceCodeGrant(request, client);

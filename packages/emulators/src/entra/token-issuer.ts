@@ -31,7 +31,12 @@ export type IssueRequest = {
   clientAuthentication: ClientAuthentication;
   /** Epoch ms of the original sign-in, carried into rotated refresh tokens. */
   authTime?: number;
+  /** Claims of an interactive sign-in's id_token (code flow). */
+  idToken?: IdTokenExtras;
 };
+
+/** The authorize request's `nonce`, echoed, and the user's app roles for the client (absent when none). */
+export type IdTokenExtras = { nonce?: string; roles?: string[] };
 
 export type V1TokenResponse = {
   token_type: 'Bearer';
@@ -104,10 +109,14 @@ export function createTokenIssuer(deps: {
           );
         }
         if (target.openid) {
-          const id = idTokenClaims(request.version, subject.app, subject.user, subject.amr, target, {
-            ...context,
-            uti: mintUti(),
-          });
+          const id = {
+            ...idTokenClaims(request.version, subject.app, subject.user, subject.amr, target, {
+              ...context,
+              uti: mintUti(),
+            }),
+            ...(request.idToken?.nonce === undefined ? {} : { nonce: request.idToken.nonce }),
+            ...(request.idToken?.roles?.length ? { roles: [...request.idToken.roles] } : {}),
+          };
           // The shared signer is typed for access tokens; id tokens use the same key and header.
           idToken =
             request.version === 'v1'

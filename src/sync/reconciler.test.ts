@@ -154,3 +154,29 @@ describe('the referral key', () => {
     }
   });
 });
+
+describe('the reconciler under a selection policy (sync.select)', () => {
+  it('enqueues only the changed referrals the policy selects, and still moves its mark past the others', async () => {
+    const own = freshBackend();
+    try {
+      const wanted = cw.world.referrals.create({}, { as: 'microsoft' });
+      const outgoing = cw.world.referrals.create({}, { as: 'partner' });
+      const closed = cw.world.referrals.create({ status: 'Closed', substatus: 'Lost' }, { as: 'microsoft' });
+
+      const pass = await reconciler({
+        store: own.store,
+        queue: own.queue,
+        select: { direction: 'incoming', statuses: ['New', 'Active'] },
+      }).runOnce();
+
+      const jobs = await drain(own.queue);
+      expect(jobs).toContain(toReferralKey(wanted.id));
+      expect(jobs).not.toContain(toReferralKey(outgoing.id));
+      expect(jobs).not.toContain(toReferralKey(closed.id));
+      expect(pass.skipped).toBeGreaterThanOrEqual(1);
+      expect(pass.highWater >= (closed.updatedDateTime ?? '')).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -17,6 +17,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { JobQueue, Store } from '../store/ports.ts';
 import { createPeriodicTask } from './periodic-task.ts';
+import { SELECT_ALL, type SelectionPolicy, selectReferral, serverFilterOf } from './selection-policy.ts';
 
 /** The name of the high-water mark in the store. */
 export const RECONCILE_CURSOR = 'cursor/reconciler-high-water';
@@ -30,12 +31,16 @@ export type ReconcilerOptions = {
   /** How far back the very first pass looks, when the store holds no mark yet. */
   lookbackMs: number;
   overlapMs?: number;
+  /** Which referrals to sync at all (`sync.select`); every referral when absent. */
+  select?: SelectionPolicy;
   now?: () => number;
 };
 
 export type ReconcilePass = {
   listed: number;
   enqueued: number;
+  /** Listed, but left out by the selection policy. */
+  skipped: number;
   /** Where the next pass starts from (less the overlap): a UTC instant with 7 fractional digits. */
   highWater: string;
 };
@@ -51,6 +56,8 @@ export type Reconciler = {
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   const now = options.now ?? Date.now;
   const overlapMs = options.overlapMs ?? 60_000;
+  const policy = options.select ?? SELECT_ALL;
+  const policyFilter = serverFilterOf(policy);
 
   async function runOnce(): Promise<ReconcilePass> {
     const stored = await options.store.getCursor(RECONCILE_CURSOR);
@@ -60,17 +67,19 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const since = new Date(Date.parse(mark) - overlapMs).toISOString();
     let listed = 0;
     let enqueued = 0;
+    let skipped = 0;
     // UTC instants with 7 fractional digits compare as text, to the tick; a Date would round to the ms.
     let newest = mark;
     for await (const page of options.referrals.list({
-      filter: `updatedDateTime ge ${since}`,
+      filter: [`updatedDateTime ge ${since}`, policyFilter].filter(Boolean).join(' and '),
       orderBy: 'updatedDateTime asc',
     })) {
       for (const referral of page) {
         listed += 1;
         const key = toReferralKey(referral.id);
         const link = await options.store.getLink(key);
-        if (link?.lastReferralETag !== referral.eTag) {
+        if (!selectReferral(referral, policy, link !== null).selected) skipped += 1;
+        else if (link?.lastReferralETag !== referral.eTag) {
           await options.queue.enqueue(key, { reason: 'reconcile' });
           enqueued += 1;
         }
@@ -81,7 +90,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // Only once every listed referral is enqueued or known synced: a pass that fails midway leaves the
     // mark where it was, and the next one lists the same changes again.
     if (newest !== stored) await options.store.putCursor(RECONCILE_CURSOR, newest);
-    return { listed, enqueued, highWater: newest };
+    return { listed, enqueued, skipped, highWater: newest };
   }
 
   const task = createPeriodicTask({

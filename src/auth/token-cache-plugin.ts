@@ -8,18 +8,19 @@ export type SecretStore = {
 };
 
 /**
- * Persists msal's token cache (accounts and refresh tokens) in the store, sealed by the secret box,
- * so a sign-in survives restarts and the refresh token is never written in clear when a key is set.
+ * Persists msal's token cache (accounts and refresh tokens) in the store, sealed by the secret box
+ * under its name, so a sign-in survives restarts and the refresh token is never written in clear.
+ * After a key rotation the cache is sealed with the new key at its next change (the next token refresh).
  */
 export function createTokenCachePlugin(store: SecretStore, box: SecretBox, name: string): ICachePlugin {
   return {
     async beforeCacheAccess(context: TokenCacheContext) {
       const sealed = await store.getSecret(name);
-      if (sealed) context.tokenCache.deserialize(box.open(Buffer.from(sealed)).toString('utf8'));
+      if (sealed) context.tokenCache.deserialize(box.open(name, Buffer.from(sealed)).toString('utf8'));
     },
     async afterCacheAccess(context: TokenCacheContext) {
       if (context.cacheHasChanged) {
-        await store.putSecret(name, box.seal(Buffer.from(context.tokenCache.serialize(), 'utf8')));
+        await store.putSecret(name, box.seal(name, Buffer.from(context.tokenCache.serialize(), 'utf8')));
       }
     },
   };

@@ -12,6 +12,8 @@ import { proxyTrustSchema } from './proxy-trust.ts';
 
 const url = () => z.url({ protocol: /^https?$/ });
 const flag = () => z.union([z.boolean(), z.stringbool()]);
+const base64Key = () =>
+  z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)');
 const WEBHOOK_EVENTS = [
   'referral-created',
   'referral-updated',
@@ -207,6 +209,25 @@ export const configSchema = z.strictObject({
     .prefault({}),
   store: z
     .strictObject({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// URL')
+        .optional()
+        .describe(
+          'PostgreSQL shared by several instances (postgres://user@host:5432/db?sslmode=verify-full); unset: SQLite in dataDir',
+        ),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+        .default('referral_connector')
+        .describe('PostgreSQL schema holding the connector’s tables; created and migrated at start'),
+      poolSize: z.coerce
+        .number()
+        .int()
+        .min(2)
+        .max(100)
+        .default(10)
+        .describe('PostgreSQL connections per instance (one more listens for the others)'),
       synchronous: z
         .enum(['FULL', 'NORMAL'])
         .default('FULL')
@@ -233,11 +254,16 @@ export const configSchema = z.strictObject({
     .prefault({}),
   secrets: z
     .strictObject({
-      encryptionKey: z
-        .string()
-        .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+      encryptionKey: base64Key()
         .optional()
-        .describe('encrypts the stored Partner Center refresh token'),
+        .describe(
+          'encrypts stored secrets (the Partner Center sign-in); unset: a key made once in {dataDir}/secrets.key ' +
+            '(mode 0600), which must stay with the data directory (lost, it means `auth login` again)',
+        ),
+      previousEncryptionKeys: z
+        .array(base64Key())
+        .default([])
+        .describe('keys rotated out of secrets.encryptionKey, still used to open what they sealed'),
     })
     .prefault({}),
   log: z

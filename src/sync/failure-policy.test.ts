@@ -89,10 +89,10 @@ describe('decideFailure', () => {
   });
 
   it('dead-letters an unreadable stored secret with its own code', () => {
-    const sealed = createSecretBox(Buffer.alloc(32, 1).toString('base64')).seal(Buffer.from('{}'));
+    const sealed = createSecretBox({ current: Buffer.alloc(32, 1) }).seal('cache', Buffer.from('{}'));
     const unreadable = (() => {
       try {
-        createSecretBox(undefined).open(sealed);
+        createSecretBox({ current: Buffer.alloc(32, 2) }).open('cache', sealed);
       } catch (error) {
         return error;
       }

@@ -4,6 +4,7 @@
  * the Partner Center keys, so `auth login` and `webhooks …` work before a CRM is configured.
  */
 import { credentialKeysAt } from '../auth/credential-keys.ts';
+import { resolveEncryptionKey } from '../auth/encryption-key.ts';
 import { createMsalApp, createMsalPublicApp } from '../auth/msal-app.ts';
 import { createSecretBox } from '../auth/secret-box.ts';
 import { createTokenCachePlugin, type SecretStore } from '../auth/token-cache-plugin.ts';
@@ -30,12 +31,7 @@ export function createPartnerCenterAccess(
 ): PartnerCenterAccess {
   requireKeys(config, ['partnerCenter.tenantId', 'partnerCenter.clientId'], 'to reach Partner Center');
   const pc = config.partnerCenter;
-  const box = createSecretBox(config.secrets.encryptionKey);
-  if (!box.encrypts) {
-    deps.logger.warn(
-      'secrets.encryptionKey is not set: the Partner Center refresh token is stored unencrypted',
-    );
-  }
+  const box = createSecretBox(resolveEncryptionKey(config, deps.logger));
   const credentialKeys = credentialKeysAt('partnerCenter');
   const registration = {
     authorityHost: config.entra.authorityHost,

@@ -4,6 +4,7 @@
  * (device code, approved at once by the emulated tenant). Everything goes over https on loopback.
  */
 
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PublicClientApplication } from '@azure/msal-node';
 import type { ServiceName } from '@referral-connector/emulators';
@@ -81,7 +82,7 @@ export async function startConnectorWorld(options: EmulatorWorldOptions = {}): P
   const entraHttp = http('entra');
   const publicApp: ConnectorWorld['publicApp'] = (
     store = createMemorySecretStore(),
-    box = createSecretBox(undefined),
+    box = createSecretBox({ current: randomBytes(32) }),
   ) => createMsalPublicApp(registration, entraHttp, createTokenCachePlugin(store, box, TOKEN_CACHE_NAME));
 
   return {

@@ -9,6 +9,7 @@ import { DEV_SALESFORCE } from '../credentials.ts';
 import type { EmulatedService, EmulatorContext } from '../shared/emulated-service.ts';
 import { createApiLimits } from './api-limits.ts';
 import { LATEST_API_VERSION } from './api-versions.ts';
+import { identityOf } from './identity-url.ts';
 import { type ConvertParameters, createLeadOperations } from './lead-operations.ts';
 import {
   createLeadType,
@@ -282,27 +283,4 @@ export function createSalesforceEmulator(
 /** Ids from tests and control routes may be 15 or 18 characters; the table keys on 18. */
 function normalizeLeadId(id: string): string {
   return normalizeId(id) ?? id;
-}
-
-function identityOf(user: OrgUser, orgId: string, myDomainUrl: string): Record<string, unknown> {
-  const rest = `${myDomainUrl}/services/data/v{version}/`;
-  return {
-    id: `${myDomainUrl}/id/${orgId}/${user.id}`,
-    asserted_user: true,
-    user_id: user.id,
-    organization_id: orgId,
-    username: user.username,
-    display_name: user.username.split('@')[0],
-    active: user.active,
-    user_type: 'STANDARD',
-    language: 'en_US',
-    locale: 'en_US',
-    utcOffset: 0,
-    urls: {
-      rest,
-      sobjects: `${rest}sobjects/`,
-      query: `${rest}query/`,
-      custom_domain: myDomainUrl,
-    },
-  };
 }

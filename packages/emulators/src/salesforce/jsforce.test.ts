@@ -66,6 +66,24 @@ describe('jsforce 3.10 against the emulated org', () => {
     expect((await conn.query('SELECT Id FROM Lead LIMIT 1')).done).toBe(true);
   });
 
+  it('works with just an access token and the instance URL, at its default API version', async () => {
+    const issuer = clientCredentialsConnection();
+    await issuer.authorize({ grant_type: 'client_credentials' });
+    const conn = new Connection({
+      instanceUrl: world.urls.salesforce,
+      accessToken: issuer.accessToken ?? '',
+    });
+    expect(conn.version).toBe('50.0');
+    const created = await conn
+      .sobject('Lead')
+      .create({ LastName: 'Token', Company: 'Only', Referral_Id__c: 'JSF-T' });
+    expect(created).toMatchObject({ success: true });
+    const again = await conn
+      .sobject('Lead')
+      .upsert({ Referral_Id__c: 'JSF-T', Title: 'v50' }, 'Referral_Id__c');
+    expect(again).toMatchObject({ success: true, created: false });
+  });
+
   it('surfaces a wrong consumer secret as the token endpoint error', async () => {
     const conn = new Connection({
       oauth2: new OAuth2({

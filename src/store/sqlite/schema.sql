@@ -48,6 +48,18 @@ CREATE TABLE links (
   synced_at TEXT NOT NULL
 ) STRICT;
 
+CREATE TABLE referrals (
+  referral_id TEXT PRIMARY KEY,
+  name TEXT,
+  customer_name TEXT,
+  status TEXT,
+  substatus TEXT,
+  -- Partner Center's updatedDateTime of the version read.
+  updated_at TEXT,
+  -- When the connector last read it (ISO-8601): the list shows the most recent first.
+  seen_at TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE schema_migrations (
   version INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -82,6 +94,14 @@ CREATE INDEX jobs_pending_by_run_at ON jobs (run_at, id) WHERE state = 'pending'
 
 CREATE INDEX jobs_running_by_lease ON jobs (lease_expires_at) WHERE state = 'running';
 
+CREATE INDEX links_by_lead ON links (lead_id);
+
 CREATE INDEX links_by_synced_at ON links (synced_at);
 
+CREATE INDEX referrals_by_seen_at ON referrals (seen_at, referral_id);
+
+CREATE INDEX referrals_by_status ON referrals (status, seen_at, referral_id);
+
 CREATE INDEX timeline_by_referral ON timeline (referral_id, id);
+
+CREATE INDEX timeline_sync_steps ON timeline (at) WHERE step IN ('upsert-lead', 'sync');

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseFaultSpec } from '@referral-connector/emulators';
+import { EMULATED_CRMS, parseFaultSpec } from '@referral-connector/emulators';
 import type { Command } from 'commander';
+import { parseSetFlags } from '../src/cli/cli-config.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import type { DemoSummary } from './demo-summary.ts';
 import { runDemo } from './run-demo.ts';
@@ -16,6 +17,8 @@ type DemoFlags = {
   faults: string;
   seed: string;
   timeout: string;
+  crm: string;
+  set?: string[];
 };
 
 export function registerDemoCommand(program: Command): void {
@@ -34,11 +37,19 @@ export function registerDemoCommand(program: Command): void {
       '',
     )
     .option('--seed <seed>', 'seed for generated referrals and fault decisions', 'demo')
+    .option('--crm <kind>', `which emulated CRM receives the leads: ${EMULATED_CRMS.join(', ')}`, 'dynamics')
+    .option(
+      '--set <key=value>',
+      'override one connector configuration key, e.g. --set sync.concurrency=8 (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--timeout <seconds>', 'seconds to wait for every referral to sync before giving up', '120')
     .action(async (flags: DemoFlags) => {
       const count = Number(flags.referrals);
       if (!Number.isInteger(count) || count < 1) throw new TypeError('--referrals needs a whole number ≥ 1');
       const faults = parseFaultSpec(flags.faults);
+      const crm = EMULATED_CRMS.find((kind) => kind === flags.crm);
+      if (!crm) throw new TypeError(`--crm takes one of ${EMULATED_CRMS.join(', ')}, not "${flags.crm}"`);
       const dataDir = flags.data
         ? resolve(flags.data)
         : mkdtempSync(join(tmpdir(), 'referral-connector-demo-'));
@@ -54,6 +65,7 @@ export function registerDemoCommand(program: Command): void {
         logger,
         seed: flags.seed,
         faults,
+        crm,
         // Partner Center retries over minutes and our queue backs off up to 15 min; the demo compresses
         // both so that injected faults heal within seconds.
         dispatcherRetryDelaysMs: [200, 400, 800, 1600, 3200],
@@ -63,6 +75,7 @@ export function registerDemoCommand(program: Command): void {
           'sync.backoffCapMs': 2000,
           'sync.maxAttempts': 20,
           'sync.reconcileIntervalSeconds': 2,
+          ...parseSetFlags(flags.set),
         },
       });
       say(
@@ -81,7 +94,7 @@ export function registerDemoCommand(program: Command): void {
       });
       if (!flags.json && process.stderr.isTTY) process.stderr.write('\n');
 
-      const summary = { ...run.summary, converged: run.converged, elapsedMs: run.elapsedMs };
+      const summary = { ...run.summary, crm, converged: run.converged, elapsedMs: run.elapsedMs };
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(formatSummary(summary));
 

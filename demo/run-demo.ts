@@ -3,6 +3,7 @@
  * syncs; waits until every referral has its lead and its write-back, or until the deadline.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { crmLeads } from './crm-leads.ts';
 import { type DemoSummary, summarize } from './demo-summary.ts';
 import type { Demo } from './start-demo.ts';
 
@@ -67,15 +68,11 @@ export async function runDemo(demo: Demo, options: RunDemoOptions): Promise<Demo
 
 export async function currentSummary(demo: Demo, latenciesMs: readonly number[]): Promise<DemoSummary> {
   const { world, connector } = demo;
-  const column = connector.config.crm.dynamics.referralIdColumn;
   const counters = world.traffic.counters();
   const stats = await connector.backend.queue.stats();
   return summarize({
     referrals: world.referrals.all(),
-    leads: world.dataverse.leads().map((lead) => ({
-      leadid: String(lead.leadid),
-      referralKey: typeof lead[column] === 'string' ? (lead[column] as string) : null,
-    })),
+    leads: crmLeads(world, connector.config.crm),
     deadLettered: stats.dead,
     apiCalls: Object.fromEntries(Object.entries(counters).map(([service, c]) => [service, c.total])),
     latenciesMs,

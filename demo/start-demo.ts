@@ -6,14 +6,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultSettings } from '@referral-connector/emulators';
-import { DEV_CREDENTIALS, type EmulatorWorld, startEmulators } from '@referral-connector/emulators';
+import {
+  connectorConfig,
+  DEV_CREDENTIALS,
+  type EmulatedCrm,
+  type EmulatorWorld,
+  startEmulators,
+} from '@referral-connector/emulators';
 import { loginWithDeviceCode } from '../src/auth/device-code-login.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { type Connector, createConnector } from '../src/connector.ts';
 import type { Logger } from '../src/observability/logger.ts';
 import { registerWebhook } from '../src/partner-center/register-webhook.ts';
 import type { SettledJob } from '../src/sync/sync-workers.ts';
-import { emulatorSettings } from './emulator-settings.ts';
 
 export type DemoOptions = {
   dataDir: string;
@@ -21,6 +26,8 @@ export type DemoOptions = {
   seed?: string;
   faults?: FaultSettings;
   concurrency?: number;
+  /** Which emulated CRM receives the leads; Dynamics 365 unless said. */
+  crm?: EmulatedCrm;
   /** Extra configuration keys, as flags would give them. */
   overrides?: Record<string, unknown>;
   onSettled?: (event: SettledJob) => void;
@@ -56,10 +63,11 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       env: {},
       ignoreDefaultFile: true,
       overrides: {
-        ...emulatorSettings(world, {
+        ...connectorConfig(world, {
           dataDir: options.dataDir,
           tlsCaFile,
           signingRootsFile: signingRootFile,
+          crm: options.crm ?? 'dynamics',
         }),
         ...(options.concurrency ? { 'sync.concurrency': options.concurrency } : {}),
         ...options.overrides,

@@ -7,8 +7,12 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceProtectionLimits } from '@referral-connector/emulators';
-import { DEV_CREDENTIALS, type EmulatorWorld, startEmulators } from '@referral-connector/emulators';
-import { emulatorSettings } from '../../demo/emulator-settings.ts';
+import {
+  connectorConfig,
+  DEV_CREDENTIALS,
+  type EmulatorWorld,
+  startEmulators,
+} from '@referral-connector/emulators';
 import type { BenchSigner } from './bench-signer.ts';
 
 /**
@@ -78,7 +82,7 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
         dataDir,
         logFile: join(dataDir, 'connector.log'),
         overrides: {
-          ...emulatorSettings(world, { dataDir, tlsCaFile, signingRootsFile }),
+          ...connectorConfig(world, { dataDir, tlsCaFile, signingRootsFile }),
           // The signer serves its chain from a port of its own, which the allow-lists must name too.
           'partnerCenter.certificateHosts': [world.certificateHost, options.signer.certificateHost],
           'partnerCenter.issuerCertificateHosts': [world.certificateHost, options.signer.certificateHost],

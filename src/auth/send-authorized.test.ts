@@ -101,6 +101,42 @@ describe('sendAuthorized', () => {
     expect(await statusesSeen(2)).toEqual({ 401: 2 });
   });
 
+  it('retries later, not dead-letters, when a remote whose sessions die on their own refuses a fresh one too', async () => {
+    const wrongAudience = cw.appTokens(PARTNER_CENTER_AUDIENCES.webhooks);
+    const failure = await failureOf(
+      sendAuthorized(
+        http,
+        wrongAudience,
+        { method: 'GET', url: `${cw.world.urls.referrals}/${referralId}` },
+        (response) => response.status === 200,
+        (response) => classifyPartnerCenterResponse('referrals', response, 'GET referral'),
+        { repeatedRefusal: 'session' },
+      ),
+    );
+    expect(failure).toMatchObject({ disposition: 'retry', status: 401 });
+  });
+
+  it('renews a token refused to many concurrent calls once, and keeps the fresh one', async () => {
+    let fresh = 0;
+    let cached = 'stale';
+    const tokens: TokenProvider = {
+      audience: userTokens.audience,
+      token: async () => {
+        if (cached === 'stale') return cached;
+        return userTokens.token();
+      },
+      invalidate(refused) {
+        if (refused !== undefined && refused !== cached) return;
+        fresh += 1;
+        cached = 'fresh';
+      },
+      fetched: 0,
+    };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => getReferral(tokens)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(fresh).toBe(1);
+  });
+
   it('does not retry a refusal that a new token cannot fix (403)', async () => {
     // App-only tokens for the Referrals audience are valid tokens of the wrong kind: 403.
     const appOnly = cw.appTokens(PARTNER_CENTER_AUDIENCES.referrals);

@@ -7,12 +7,22 @@ import type { TokenProvider } from './token-provider.ts';
  * other failure comes back as the remote's classified RemoteError, transport failures as `retry`.
  * `classify` turns a non-success response into the remote's RemoteError.
  */
+export type SendAuthorizedOptions = {
+  /**
+   * What a refusal of a fresh token means. `configuration` (default): the token is wrong for the remote
+   * (audience, permissions), so the call dead-letters. `session`: sessions die for reasons of their own
+   * (Salesforce: idle timeout, another login, revocation), so the call is retried later.
+   */
+  repeatedRefusal?: 'configuration' | 'session';
+};
+
 export async function sendAuthorized(
   http: HttpClient,
   tokens: TokenProvider,
   request: HttpRequest,
   isSuccess: (response: HttpResponse) => boolean,
   classify: (response: HttpResponse) => RemoteError,
+  options: SendAuthorizedOptions = {},
 ): Promise<HttpResponse> {
   for (let attempt = 1; ; attempt++) {
     const token = await tokens.token();
@@ -40,14 +50,16 @@ export async function sendAuthorized(
     // The remote said it is throttled and when to come back: nothing of ours goes there before then.
     if (failure.status === 429 && failure.retryAfterMs !== undefined) http.pauseFor(failure.retryAfterMs);
     if (failure.disposition === 'reauthenticate' && attempt === 1) {
-      tokens.invalidate();
+      tokens.invalidate(token);
       continue;
     }
     if (failure.disposition === 'reauthenticate') {
-      // Refused twice with fresh tokens: a configuration problem (audience, permissions), not expiry.
+      // Refused twice with fresh tokens: a configuration problem (audience, permissions), not expiry;
+      // unless the remote's sessions die on their own, when the next attempt starts a new one.
+      if (options.repeatedRefusal === 'session') tokens.invalidate(token);
       throw new RemoteError({
         remote: failure.remote,
-        disposition: 'dead_letter',
+        disposition: options.repeatedRefusal === 'session' ? 'retry' : 'dead_letter',
         code: failure.code,
         message: `${failure.message} (a fresh token was refused too)`,
         status: failure.status,

@@ -14,8 +14,12 @@ export type TokenProvider = {
   readonly audience: string;
   /** A bearer token valid for at least the refresh margin. */
   token(): Promise<string>;
-  /** Forget the cached token (after a 401), so the next call fetches a fresh one. */
-  invalidate(): void;
+  /**
+   * Forget the cached token after a 401, so the next call fetches a fresh one. With `refused`, only if
+   * that is still the cached token: concurrent calls refused on one old token renew it once, and none
+   * throws away the fresh token another call already fetched.
+   */
+  invalidate(refused?: string): void;
   /** Tokens fetched from Entra so far (not cache hits). */
   readonly fetched: number;
 };
@@ -85,7 +89,8 @@ function createCachingProvider(
       });
       return inFlight;
     },
-    invalidate() {
+    invalidate(refused) {
+      if (refused !== undefined && cached?.token !== refused) return;
       cached = undefined;
       forceNext = true;
     },

@@ -15,13 +15,19 @@ export function withConfigFlags(command: Command): Command {
     );
 }
 
-export function configFromFlags(flags: ConfigFlags, extra: Record<string, unknown> = {}): Config {
-  const overrides: Record<string, unknown> = {};
-  for (const pair of flags.set ?? []) {
+/** `--set key=value` flags → configuration overrides. */
+export function parseSetFlags(pairs: readonly string[] = []): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const pair of pairs) {
     const at = pair.indexOf('=');
     if (at <= 0) throw new TypeError(`--set needs key=value, got "${pair}"`);
     overrides[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  return overrides;
+}
+
+export function configFromFlags(flags: ConfigFlags, extra: Record<string, unknown> = {}): Config {
+  const overrides = parseSetFlags(flags.set);
   return loadConfig({
     ...(flags.config ? { file: flags.config } : {}),
     env: process.env,

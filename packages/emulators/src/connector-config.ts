@@ -4,6 +4,8 @@
  * Dataverse limits) and never import the connector, so the mapping lives here once: `emulate
  * --write-config` writes it as YAML, the demo and the benchmarks pass it as overrides.
  */
+
+import { DEV_SALESFORCE } from './credentials.ts';
 import { DEFAULT_LIMITS, type ServiceProtectionLimits } from './dataverse/index.ts';
 import type { EmulatorWorld } from './world.ts';
 
@@ -23,7 +25,12 @@ export type ConnectorConfigOptions = {
   tlsCaFile?: string;
   /** Where the connector listens; `publicUrl` is what `webhooks register` registers. */
   server?: { host: string; port: number; publicUrl?: string };
+  /** Which emulated CRM receives the leads (`crm.kind`); Dynamics 365 unless said. */
+  crm?: EmulatedCrm;
 };
+
+export const EMULATED_CRMS = ['dynamics', 'salesforce'] as const;
+export type EmulatedCrm = (typeof EMULATED_CRMS)[number];
 
 export type ConnectorConfigWorld = Pick<
   EmulatorWorld,
@@ -105,12 +112,7 @@ export function connectorSettings(
       value: options.signingRootsFile,
       why: 'the root of the emulated webhook-signing chain, made at start-up: without it every webhook is refused as certificate_untrusted',
     },
-    {
-      key: 'crm.dynamics.url',
-      value: world.dataverseOrgUrl,
-      why: 'the emulated Dataverse organization (also the audience of its tokens)',
-    },
-    ...limitSettings(world.dataverse.limits()),
+    ...crmSettings(world, options.crm ?? 'dynamics'),
   );
   if (world.tlsCaPem && options.tlsCaFile) {
     settings.push({
@@ -120,6 +122,37 @@ export function connectorSettings(
     });
   }
   return settings;
+}
+
+function crmSettings(world: ConnectorConfigWorld, crm: EmulatedCrm): ConnectorSetting[] {
+  if (crm === 'salesforce') {
+    return [
+      { key: 'crm.kind', value: 'salesforce', why: 'leads go to the emulated Salesforce org' },
+      {
+        key: 'crm.salesforce.instanceUrl',
+        value: world.urls.salesforce,
+        why: "the emulated org's My Domain URL: the REST API and the token endpoint are under it",
+      },
+      {
+        key: 'crm.salesforce.clientId',
+        value: DEV_SALESFORCE.clientId,
+        why: "the emulated org's connected app (a well-known development consumer key)",
+      },
+      {
+        key: 'crm.salesforce.clientSecret',
+        value: DEV_SALESFORCE.clientSecret,
+        why: 'its development secret (client-credentials flow with the Run As user), accepted only by the emulators',
+      },
+    ];
+  }
+  return [
+    {
+      key: 'crm.dynamics.url',
+      value: world.dataverseOrgUrl,
+      why: 'the emulated Dataverse organization (also the audience of its tokens)',
+    },
+    ...limitSettings(world.dataverse.limits()),
+  ];
 }
 
 /** The same settings as a key → value map: what a connector takes as overrides. */

@@ -8,6 +8,8 @@ export {
   type ConnectorSetting,
   connectorConfig,
   connectorSettings,
+  EMULATED_CRMS,
+  type EmulatedCrm,
 } from './connector-config.ts';
 export { parseFaultSpec } from './control/parse-fault-spec.ts';
 export {

@@ -54,6 +54,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
           return isSuccess(r);
         },
         (r) => classifySalesforceResponse(r, what, { limitPauseMs: options.limitPauseMs }),
+        { repeatedRefusal: 'session' },
       );
       return response;
     } catch (error) {

@@ -93,7 +93,8 @@ export function createSalesforceTokenProvider(options: SalesforceTokenOptions): 
         });
       return inFlight;
     },
-    invalidate() {
+    invalidate(refused) {
+      if (refused !== undefined && cached !== refused) return;
       cached = undefined;
     },
     get fetched() {

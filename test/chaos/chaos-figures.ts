@@ -5,6 +5,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import type { EmulatorWorld } from '@referral-connector/emulators';
+import type { DeliveryAudit } from './delivery-audit.ts';
 
 export type RunOutcome = {
   referrals: number;
@@ -16,6 +17,7 @@ export type RunOutcome = {
   lost: number;
   deadLettered: number;
   unsyncable: number;
+  deliveryAudit: Omit<DeliveryAudit, 'problems'>;
   elapsedMs: number;
 };
 
@@ -33,13 +35,17 @@ export type ChaosFigures = RunOutcome & {
   referralsRequests: number;
   referrals5xx: number;
   syncRetries: number;
+  /** Failed syncs of the syncable referral that had the most (compare with `sync.maxAttempts`). */
+  mostSyncFailuresOfOneReferral: number;
 };
 
 export function collectFigures(
   world: EmulatorWorld,
   databaseFile: string,
   outcome: RunOutcome,
+  unsyncableIds: ReadonlySet<string>,
 ): ChaosFigures {
+  const unsyncable = new Set([...unsyncableIds].map((id) => id.toLowerCase()));
   const dispatch = world.webhooks.counters();
   const traffic = world.traffic.counters();
   const ingressRefused503 = world.webhooks
@@ -50,6 +56,14 @@ export function collectFigures(
     const failed = db
       .prepare(`SELECT count(*) AS n FROM timeline WHERE step = 'sync' AND outcome = 'failed'`)
       .get() as { n: number };
+    // The margin below sync.maxAttempts: failed syncs of the referral that had the most (rejected ones aside).
+    const failuresByReferral = db
+      .prepare(
+        `SELECT lower(referral_id) AS referral, count(*) AS n FROM timeline
+         WHERE step = 'sync' AND outcome = 'failed' GROUP BY lower(referral_id) ORDER BY n DESC`,
+      )
+      .all() as Array<{ referral: string; n: number }>;
+    const mostFailures = failuresByReferral.find((row) => !unsyncable.has(row.referral))?.n ?? 0;
     return {
       ...outcome,
       deliveries: dispatch.sent + dispatch.duplicated,
@@ -65,6 +79,7 @@ export function collectFigures(
       referralsRequests: traffic.referrals.total,
       referrals5xx: traffic.referrals.injected['5xx'],
       syncRetries: failed.n,
+      mostSyncFailuresOfOneReferral: mostFailures,
     };
   } finally {
     db.close();
@@ -82,7 +97,10 @@ export function formatFigures(f: ChaosFigures): string {
     `            Referrals API ${f.referrals5xx} × 5xx (${share(f.referrals5xx, f.referralsRequests)}) of ${f.referralsRequests}`,
     `            ingress 503 ${f.ingressRefused503} (${share(f.ingressRefused503, f.deliveries)} of deliveries; ${f.storeLockHolds} store-lock holds)`,
     `            ${f.unsyncable} referrals the CRM rejects`,
+    `callbacks   ${f.deliveryAudit.acknowledged} acknowledged, ${f.deliveryAudit.stored} in the inbox (${f.deliveryAudit.storedUnacknowledged} stored but unacknowledged)`,
+    `            then synced ${f.deliveryAudit.syncedAfter}, already seen ${f.deliveryAudit.alreadySeen}, dead-lettered again ${f.deliveryAudit.deadLetteredAfter}`,
     `retries     ${f.deliveryRetries} delivery retries, ${f.syncRetries} sync retries, ${f.deliveriesGivenUp} deliveries given up`,
+    `            at most ${f.mostSyncFailuresOfOneReferral} failed syncs for one syncable referral`,
     `kills       ${f.kills} × SIGKILL + restart`,
     `leads       ${f.leads} leads, ${f.duplicateLeads} duplicates`,
     `lost        ${f.lost}`,

@@ -32,9 +32,10 @@ export type ChaosWorld = {
   configFile: string;
   databaseFile: string;
   port: number;
-  /** The referral link the connector puts on leads (`referrals.urlOf`). */
-  referralUrlOf: (referralId: string) => string;
+  /** `partnerCenter.referralsUrl` as configured: leads link to `<referralsUrl>/<id>`. */
+  referralsUrl: string;
   referralIdColumn: string;
+  referralUrlColumn: string;
   setFaults(faults: FaultSettings): void;
   close(): Promise<void>;
 };
@@ -78,7 +79,6 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
 
     const config = loadConfig({ file: configFile, env: {}, ignoreDefaultFile: true });
     const connector = await createConnector(config, { logger: createLogger({ level: 'silent' }) });
-    let referralUrlOf: (id: string) => string;
     try {
       await loginWithDeviceCode(connector.partnerCenterApp, config.partnerCenter.referralsAudience, () => {});
       const registered = await registerWebhook(
@@ -91,7 +91,6 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
         { overwriteForeign: false },
       );
       if (registered.outcome === 'foreign_url') throw new Error('the emulated tenant already had a webhook');
-      referralUrlOf = connector.referrals.urlOf;
     } finally {
       await connector.stop(1_000);
     }
@@ -101,8 +100,9 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
       configFile,
       databaseFile: join(options.dataDir, 'referral-connector.db'),
       port,
-      referralUrlOf,
+      referralsUrl: config.partnerCenter.referralsUrl,
       referralIdColumn: config.crm.dynamics.referralIdColumn,
+      referralUrlColumn: config.crm.dynamics.referralUrlColumn,
       setFaults: (faults) => world.traffic.setFaults(faults),
       close: () => world.close(),
     };

@@ -1,48 +1,31 @@
 /**
- * What a referral's lead must hold: the connector's own mapping (referral → draft → Dataverse columns)
- * applied to the referral's final state, compared column by column with the row the emulator stores.
+ * What a referral's lead must hold at the end of a run: the columns the test kit derives from the
+ * documented mapping (`expectedDataverseLead`, independent of the connector's own mapping code) for the
+ * referral's final state, compared column by column with the row the emulator stores; and a finished
+ * write-back: the referral names the lead, and the lead is still open, which by the documented status table
+ * leaves a New/Pending referral as it is, so nothing is left to write.
  */
 
-import type { LeadRecord, Referral as ServedReferral } from '@referral-connector/emulators';
-import { toLeadColumns } from '../../src/crm/dynamics/lead-columns.ts';
-import { toLeadState } from '../../src/crm/dynamics/lead-state.ts';
-import { mapLeadToReferralChanges, mapReferralToLead } from '../../src/mapping/index.ts';
-import { parseReferral } from '../../src/partner-center/referral-schema.ts';
+import type { LeadRecord, Referral } from '@referral-connector/emulators';
+import {
+  dataverseLeadDifferences,
+  type ExpectedDataverseLeadOptions,
+  expectedDataverseLead,
+} from '@referral-connector/test-kit';
 
-export type LeadExpectationContext = {
-  referralUrlOf: (referralId: string) => string;
-  referralUrlColumn: string;
-  /** transactioncurrencyid by ISO code, as the organization holds them. */
-  currencyIdOf: (isoCode: string) => string | undefined;
-};
+export type LeadExpectationContext = ExpectedDataverseLeadOptions;
 
-/** Every way the lead and the referral's write-back differ from the mapping; empty when all is right. */
+/** Every way the lead and the referral's write-back differ from the documented rules; empty when all is right. */
 export function leadMismatches(
-  served: ServedReferral,
+  served: Referral,
   lead: LeadRecord,
   context: LeadExpectationContext,
 ): string[] {
-  const referral = parseReferral(JSON.parse(JSON.stringify(served)));
-  const { draft } = mapReferralToLead(referral, { referralUrl: context.referralUrlOf });
-  const currencyId = draft.currencyCode ? context.currencyIdOf(draft.currencyCode) : undefined;
-  const { columns } = toLeadColumns(draft, { referralUrlColumn: context.referralUrlColumn, currencyId });
-  const problems: string[] = [];
-  for (const [column, wanted] of Object.entries(columns)) {
-    if (column.endsWith('@odata.bind')) {
-      if (lead._transactioncurrencyid_value !== currencyId)
-        problems.push(`currency ${String(lead._transactioncurrencyid_value)} ≠ ${String(currencyId)}`);
-      continue;
-    }
-    const actual = lead[column] ?? null;
-    const same =
-      column === 'estimatedamount' && wanted !== null && actual !== null
-        ? Math.abs(Number(actual) - Number(wanted)) < 0.005
-        : actual === (wanted ?? null);
-    if (!same) problems.push(`${column}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(wanted)}`);
-  }
-  const writeBack = mapLeadToReferralChanges(referral, toLeadState(lead));
-  if (writeBack !== null) problems.push(`write-back pending: ${JSON.stringify(writeBack)}`);
-  if (served.externalReferenceId !== lead.leadid)
+  const problems = dataverseLeadDifferences(expectedDataverseLead(served, context), lead);
+  if (lead.statecode !== 0 || lead.statuscode !== 1)
+    problems.push(`lead ${String(lead.statecode)}/${String(lead.statuscode)}, expected open/New (0/1)`);
+  // GUIDs may come back in another case (README, table B).
+  if (served.externalReferenceId?.toLowerCase() !== String(lead.leadid).toLowerCase())
     problems.push(`externalReferenceId ${String(served.externalReferenceId)} ≠ lead ${lead.leadid}`);
   return problems;
 }

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestClock, type TestClock } from '@referral-connector/test-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestClock, type TestClock } from '../../test/contract/test-clock.ts';
 import { type ConnectorWorld, startConnectorWorld, waitFor } from '../../test/support/connector-world.ts';
 import type { TokenProvider } from '../auth/token-provider.ts';
 import { toReferralKey } from '../core/index.ts';
@@ -34,7 +34,10 @@ let clock: TestClock;
 let backend: StorageBackend;
 let settled: SettledJob[];
 let running: SyncWorkers | undefined;
+/** What a test opened beyond the above, closed after it whether it passed or not (last opened first). */
+let opened: Array<() => Promise<void>>;
 beforeEach(() => {
+  opened = [];
   directory = mkdtempSync(join(tmpdir(), 'sync-workers-'));
   clock = createTestClock(Date.now());
   backend = createSqliteBackend({
@@ -47,11 +50,15 @@ beforeEach(() => {
   settled = [];
 });
 afterEach(async () => {
-  await running?.stop(1_000);
-  running = undefined;
-  cw.world.traffic.setFaults({});
-  await backend.close();
-  rmSync(directory, { recursive: true, force: true });
+  try {
+    for (const close of opened.reverse()) await close();
+    await running?.stop(1_000);
+  } finally {
+    running = undefined;
+    cw.world.traffic.setFaults({});
+    await backend.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
 });
 
 function realSync(): (referralId: string) => Promise<SyncResult> {
@@ -116,11 +123,24 @@ describe('sync workers', () => {
   it('hands a batch of new jobs to as many idle workers at once, though one wake-up announced it', async () => {
     // Idle workers that never look again by themselves: only wake-ups can start them.
     const sleepy = createSqliteBackend({ path: join(directory, 'sleepy.db'), maxIdleMs: 60_000 });
+    opened.push(() => sleepy.close());
     const release = gate();
     let inFlight = 0;
     let mostAtOnce = 0;
+    let idle = 0;
     const workers = createSyncWorkers({
-      queue: sleepy.queue,
+      // Counts the workers waiting for work, so the test starts once all four are idle.
+      queue: {
+        ...sleepy.queue,
+        async waitForWork(signal) {
+          idle += 1;
+          try {
+            await sleepy.queue.waitForWork(signal);
+          } finally {
+            idle -= 1;
+          }
+        },
+      },
       sync: async ({ referralId }) => {
         inFlight += 1;
         mostAtOnce = Math.max(mostAtOnce, inFlight);
@@ -134,7 +154,11 @@ describe('sync workers', () => {
       logger: createLogger({ level: 'silent' }),
     });
     workers.start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    opened.push(
+      () => workers.stop(1_000),
+      async () => release.open(),
+    );
+    await waitFor(() => idle === 4, 'four idle workers');
 
     // One group commit of four callbacks: one wake-up for all of them.
     await Promise.all(
@@ -150,11 +174,9 @@ describe('sync workers', () => {
         }),
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Without a wake-up for each idle worker, the others would sleep out their 60 s.
+    await waitFor(() => inFlight === 4, 'four syncs running at once', 2_000);
     expect(mostAtOnce).toBe(4);
-    release.open();
-    await workers.stop(1_000);
-    await sleepy.close();
   });
 
   it("puts a throttled sync back no earlier than the remote's Retry-After", async () => {

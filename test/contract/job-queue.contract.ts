@@ -7,6 +7,7 @@
  */
 
 import { createRandom } from '@referral-connector/emulators';
+import { createTestClock, type TestClock } from '@referral-connector/test-kit';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { type ReferralKey, toReferralKey } from '../../src/core/domain.ts';
 import type {
@@ -17,7 +18,6 @@ import type {
   ReplaySelector,
   StorageBackend,
 } from '../../src/store/ports.ts';
-import { createTestClock, type TestClock } from './test-clock.ts';
 
 export type ContractBackendOptions = {
   clock: Clock;

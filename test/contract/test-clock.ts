@@ -1,20 +1,5 @@
-import type { Clock } from '../../src/store/ports.ts';
-
-/** A clock that moves only when told, so tests step over leases and back-offs instead of sleeping. */
-export type TestClock = {
-  now: Clock;
-  advance(ms: number): void;
-  /** `now()` plus `ms`, as a Date. */
-  in(ms: number): Date;
-};
-
-export function createTestClock(start = Date.parse('2026-11-02T09:00:00.000Z')): TestClock {
-  let current = start;
-  return {
-    now: () => current,
-    advance(ms) {
-      current += ms;
-    },
-    in: (ms) => new Date(current + ms),
-  };
-}
+/**
+ * The fake clock now lives in the test kit; this re-export remains only for
+ * src/store/sqlite/sqlite-store.test.ts until it imports `@referral-connector/test-kit` itself.
+ */
+export { createTestClock, type TestClock } from '@referral-connector/test-kit';

@@ -5,7 +5,7 @@
  * connector (the echo of its own write-back included); tokens are counted apart.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EmulatorWorld } from '@referral-connector/emulators';
+import type { EmulatedCrm, EmulatorWorld } from '@referral-connector/emulators';
 import { LIFTED_DATAVERSE_LIMITS } from '../support/bench-world.ts';
 import { type ConnectedWorld, startConnectedWorld } from '../support/connected-world.ts';
 import type { ScenarioContext } from '../support/scenario-context.ts';
@@ -27,7 +27,19 @@ export type PhaseCounts = {
 };
 
 const LIST_ENDPOINT = 'GET /v1.0/engagements/referrals';
-const CHANGE_FEED_ENDPOINT = 'GET /leads';
+
+/** Per emulated CRM: the service its calls are counted under, its change-feed and token endpoints. */
+const CRM_COUNTING: Record<
+  EmulatedCrm,
+  { service: 'dataverse' | 'salesforce'; changeFeed: string; token?: string }
+> = {
+  dynamics: { service: 'dataverse', changeFeed: 'GET /leads' },
+  salesforce: {
+    service: 'salesforce',
+    changeFeed: 'GET /services/data/v62.0/query',
+    token: 'POST /services/oauth2/token',
+  },
+};
 
 export type CallsRun = { single: Record<PhaseName, PhaseCounts>; many: Record<PhaseName, PhaseCounts> };
 export type PhaseName = 'new' | 'noopUpdate' | 'burst10';
@@ -43,10 +55,21 @@ export type CallsFigures = {
   single: { new: number | null; noopUpdate: number | null; burst10Syncs: number | null };
   manyReferrals: number;
   runs: CallsRun[];
+  /** The same headline figures with Salesforce as the CRM (one run, `manyReferrals` at once). */
+  salesforce?: CrmCallsFigures;
+};
+
+export type CrmCallsFigures = {
+  new: number;
+  noopUpdate: number;
+  burst10Syncs: number;
+  tokensPerReferral: number;
+  byEndpoint: Record<PhaseName, Record<string, number>>;
 };
 
 export async function runCalls(ctx: ScenarioContext): Promise<CallsFigures> {
   const many = ctx.quick ? 50 : 1_000;
+  const salesforce = await runCrmCalls(ctx, 'salesforce', many);
   const runs: CallsRun[] = [];
   let warmUpTokens = 0;
   const connected = await startConnectedWorld(ctx, 'calls', {
@@ -91,24 +114,56 @@ export async function runCalls(ctx: ScenarioContext): Promise<CallsFigures> {
     },
     manyReferrals: many,
     runs,
+    salesforce,
   };
+}
+
+/** The headline phases once, on another CRM than Dynamics: what the adapter costs in calls. */
+async function runCrmCalls(ctx: ScenarioContext, crm: EmulatedCrm, many: number): Promise<CrmCallsFigures> {
+  const connected = await startConnectedWorld(ctx, `calls-${crm}`, {
+    seed: `bench-calls-${crm}`,
+    crm,
+    nonDefault: true,
+  });
+  try {
+    await measurePhases(connected, 5, crm);
+    const phases = await measurePhases(connected, many, crm);
+    ctx.log(
+      `calls on ${crm}: new ${phases.new.callsPerReferral}, no-op update ${phases.noopUpdate.callsPerReferral}, ` +
+        `burst syncs ${phases.burst10.syncsPerReferral} (${many} referrals)`,
+    );
+    return {
+      new: phases.new.callsPerReferral,
+      noopUpdate: phases.noopUpdate.callsPerReferral,
+      burst10Syncs: phases.burst10.syncsPerReferral,
+      tokensPerReferral: round(phases.new.tokensFetched / many, 3) ?? 0,
+      byEndpoint: {
+        new: phases.new.byEndpoint,
+        noopUpdate: phases.noopUpdate.byEndpoint,
+        burst10: phases.burst10.byEndpoint,
+      },
+    };
+  } finally {
+    await connected.close();
+  }
 }
 
 async function measurePhases(
   connected: ConnectedWorld,
   count: number,
+  crm: EmulatedCrm = 'dynamics',
 ): Promise<Record<PhaseName, PhaseCounts>> {
   const { world } = connected.bench;
   const ids: string[] = [];
-  const created = await phase(connected, count, () => {
+  const created = await phase(connected, count, crm, () => {
     for (let i = 0; i < count; i++) ids.push(world.referrals.create({}, { as: 'microsoft' }).id);
   });
   // `region` is not mapped to the lead (mapping/README.md): the referral changes, the lead must not.
-  const noop = await phase(connected, count, () => {
+  const noop = await phase(connected, count, crm, () => {
     for (const id of ids)
       world.referrals.update(id, { customerProfile: { address: { region: `r${Date.now()}` } } });
   });
-  const burst = await phase(connected, count, async () => {
+  const burst = await phase(connected, count, crm, async () => {
     for (let round = 0; round < 10; round++) {
       for (const id of ids) world.referrals.update(id, { details: { dealValue: 10_000 + round * 100 } });
       if (round < 9) await sleep(100);
@@ -120,6 +175,7 @@ async function measurePhases(
 async function phase(
   { bench, connector }: ConnectedWorld,
   referrals: number,
+  crm: EmulatedCrm,
   act: () => void | Promise<void>,
 ): Promise<PhaseCounts> {
   const { world } = bench;
@@ -133,24 +189,30 @@ async function phase(
   if (!(await waitSettled(world, connector, 300_000))) throw new Error('calls: phase did not settle');
   await sleep(100);
   unsubscribe();
-  return countsOf(world, referrals, syncs);
+  return countsOf(world, referrals, syncs, CRM_COUNTING[crm]);
 }
 
-function countsOf(world: EmulatorWorld, referrals: number, syncs: Map<string, number>): PhaseCounts {
+function countsOf(
+  world: EmulatorWorld,
+  referrals: number,
+  syncs: Map<string, number>,
+  crm: (typeof CRM_COUNTING)[EmulatedCrm],
+): PhaseCounts {
   const counters = world.traffic.counters();
   const byEndpoint: Record<string, number> = {};
   let calls = 0;
   let reconcilerCalls = 0;
   let changeFeedCalls = 0;
-  for (const service of ['referrals', 'dataverse', 'webhooks'] as const) {
+  let tokensFetched = 0;
+  for (const service of ['referrals', crm.service, 'webhooks'] as const) {
     for (const [endpoint, counter] of Object.entries(counters[service].byEndpoint)) {
       byEndpoint[`${service} ${endpoint}`] = counter.count;
       if (service === 'referrals' && endpoint === LIST_ENDPOINT) reconcilerCalls += counter.count;
-      else if (service === 'dataverse' && endpoint === CHANGE_FEED_ENDPOINT) changeFeedCalls += counter.count;
+      else if (service === crm.service && endpoint === crm.changeFeed) changeFeedCalls += counter.count;
+      else if (service === crm.service && endpoint === crm.token) tokensFetched += counter.count;
       else calls += counter.count;
     }
   }
-  let tokensFetched = 0;
   for (const [endpoint, counter] of Object.entries(counters.entra.byEndpoint)) {
     byEndpoint[`entra ${endpoint}`] = counter.count;
     if (endpoint.includes('token')) tokensFetched += counter.count;

@@ -10,6 +10,7 @@ import type { ServiceProtectionLimits } from '@referral-connector/emulators';
 import {
   connectorConfig,
   DEV_CREDENTIALS,
+  type EmulatedCrm,
   type EmulatorWorld,
   startEmulators,
 } from '@referral-connector/emulators';
@@ -48,6 +49,7 @@ export type BenchWorld = {
   connectorSetup(
     name: string,
     extra?: Record<string, unknown>,
+    crm?: EmulatedCrm,
   ): { dataDir: string; overrides: Record<string, unknown>; logFile: string };
   close(): Promise<void>;
 };
@@ -72,7 +74,7 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
 
   return {
     world,
-    connectorSetup(name, extra = {}) {
+    connectorSetup(name, extra = {}, crm = 'dynamics') {
       const dataDir = mkdtempSync(join(options.workDir, `${name}-`));
       const tlsCaFile = join(dataDir, 'trusted-tls-ca.pem');
       const signingRootsFile = join(dataDir, 'trusted-signing-roots.pem');
@@ -82,7 +84,7 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
         dataDir,
         logFile: join(dataDir, 'connector.log'),
         overrides: {
-          ...connectorConfig(world, { dataDir, tlsCaFile, signingRootsFile }),
+          ...connectorConfig(world, { dataDir, tlsCaFile, signingRootsFile, crm }),
           // The signer serves its chain from a port of its own, which the allow-lists must name too.
           'partnerCenter.certificateHosts': [world.certificateHost, options.signer.certificateHost],
           'partnerCenter.issuerCertificateHosts': [world.certificateHost, options.signer.certificateHost],

@@ -4,7 +4,7 @@
  * from Microsoft's change to the lead.
  */
 import { join } from 'node:path';
-import type { ServiceProtectionLimits } from '@referral-connector/emulators';
+import type { EmulatedCrm, ServiceProtectionLimits } from '@referral-connector/emulators';
 import { type BenchWorld, dataverseLimitsConfig, startBenchWorld } from './bench-world.ts';
 import { type ConnectorChild, startConnector } from './connector-child.ts';
 import type { ScenarioContext } from './scenario-context.ts';
@@ -25,6 +25,8 @@ export async function startConnectedWorld(
     dataverseLimits?: Partial<ServiceProtectionLimits>;
     /** The connector runs with settings other than the defaults (not counted in the peak RSS). */
     nonDefault?: boolean;
+    /** Which emulated CRM receives the leads; Dynamics 365 unless said. */
+    crm?: EmulatedCrm;
     /** Called once the world is up and before the connector registers its webhook. */
     beforeConnector?: (bench: BenchWorld) => void | Promise<void>;
   },
@@ -38,10 +40,14 @@ export async function startConnectedWorld(
   try {
     await options.beforeConnector?.(bench);
     // The connector is configured with the limits the emulated org enforces, as an operator would.
-    const setup = bench.connectorSetup(scenario, {
-      ...(options.dataverseLimits ? dataverseLimitsConfig(options.dataverseLimits) : {}),
-      ...options.config,
-    });
+    const setup = bench.connectorSetup(
+      scenario,
+      {
+        ...(options.dataverseLimits ? dataverseLimitsConfig(options.dataverseLimits) : {}),
+        ...options.config,
+      },
+      options.crm,
+    );
     const connector = await startConnector({
       module: ctx.connectorModule,
       overrides: setup.overrides,

@@ -187,8 +187,6 @@ export type Link = {
   lastReferralUpdatedAt: string | null;
   /** Hash of the lead fields last written to the CRM, to skip writes that change nothing. */
   lastLeadHash: string | null;
-  /** Hash of the referral changes last written back to Partner Center. */
-  lastWriteBackHash: string | null;
   syncedAt: string;
 };
 

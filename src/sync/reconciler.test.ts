@@ -76,7 +76,6 @@ describe('the reconciler', () => {
         lastReferralETag: referral.eTag,
         lastReferralUpdatedAt: referral.updatedDateTime,
         lastLeadHash: null,
-        lastWriteBackHash: null,
         syncedAt: new Date().toISOString(),
       });
     }

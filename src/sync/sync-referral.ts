@@ -98,7 +98,6 @@ export async function syncReferral(
           lastReferralUpdatedAt: referral.updatedDateTime,
           // A closed lead kept its old fields: remember the old hash so a reopened lead gets the new ones.
           lastLeadHash: leadHashInCrm,
-          lastWriteBackHash: link?.lastWriteBackHash ?? null,
           syncedAt: new Date(now()).toISOString(),
         },
         timeline.splice(0),

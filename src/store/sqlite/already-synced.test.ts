@@ -26,7 +26,6 @@ const link: Link = {
   lastReferralETag: '"e2"',
   lastReferralUpdatedAt: '2026-11-22T10:00:01.1234567Z',
   lastLeadHash: 'h',
-  lastWriteBackHash: null,
   syncedAt: '2026-11-22T10:00:01.200Z',
 };
 

@@ -24,7 +24,6 @@ async function syncedAt(
     lastReferralETag: null,
     lastReferralUpdatedAt: null,
     lastLeadHash: null,
-    lastWriteBackHash: null,
     syncedAt: new Date(at).toISOString(),
   });
 }

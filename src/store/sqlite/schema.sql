@@ -44,7 +44,6 @@ CREATE TABLE links (
   last_referral_etag TEXT,
   last_referral_updated_at TEXT,
   last_lead_hash TEXT,
-  last_write_back_hash TEXT,
   synced_at TEXT NOT NULL
 ) STRICT;
 

@@ -23,7 +23,6 @@ const link: Link = {
   lastReferralETag: '"etag-1"',
   lastReferralUpdatedAt: '2026-11-02T08:59:00.000Z',
   lastLeadHash: 'sha256:aaa',
-  lastWriteBackHash: null,
   syncedAt: '2026-11-02T09:00:01.000Z',
 };
 
@@ -44,7 +43,7 @@ describe('sqlite store', () => {
     it('keeps the latest link of a referral', async () => {
       const { store, close } = open();
       await store.saveLink(link);
-      const updated = { ...link, lastReferralETag: '"etag-2"', lastWriteBackHash: 'sha256:bbb' };
+      const updated = { ...link, lastReferralETag: '"etag-2"' };
       await store.saveLink(updated);
 
       expect(await store.getLink(toReferralKey('ref-1'))).toEqual(updated);
@@ -63,7 +62,6 @@ describe('sqlite store', () => {
           lastReferralETag: '"e1"',
           lastReferralUpdatedAt: null,
           lastLeadHash: 'h',
-          lastWriteBackHash: null,
           syncedAt: '2026-11-02T09:00:00.000Z',
         },
         [

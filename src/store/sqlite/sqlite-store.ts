@@ -28,16 +28,15 @@ export function createSqliteStore(db: DatabaseSync, queue: StoreQueue, clock: Cl
   const upsertLink = db.prepare(`
     INSERT INTO links (
       referral_id, lead_id, last_referral_etag, last_referral_updated_at,
-      last_lead_hash, last_write_back_hash, synced_at)
+      last_lead_hash, synced_at)
     VALUES (
       :referralId, :leadId, :lastReferralETag, :lastReferralUpdatedAt,
-      :lastLeadHash, :lastWriteBackHash, :syncedAt)
+      :lastLeadHash, :syncedAt)
     ON CONFLICT (referral_id) DO UPDATE SET
       lead_id = excluded.lead_id,
       last_referral_etag = excluded.last_referral_etag,
       last_referral_updated_at = excluded.last_referral_updated_at,
       last_lead_hash = excluded.last_lead_hash,
-      last_write_back_hash = excluded.last_write_back_hash,
       synced_at = excluded.synced_at`);
   const insertTimeline = db.prepare(`
     INSERT INTO timeline (referral_id, at, step, outcome, detail)
@@ -181,7 +180,6 @@ export function createSqliteStore(db: DatabaseSync, queue: StoreQueue, clock: Cl
               lastReferralETag: link.lastReferralETag,
               lastReferralUpdatedAt: link.lastReferralUpdatedAt,
               lastLeadHash: link.lastLeadHash,
-              lastWriteBackHash: link.lastWriteBackHash,
               syncedAt: link.syncedAt,
             });
             for (const entry of timeline) insertEntry(link.referralId, entry);
@@ -268,7 +266,6 @@ function rowToLink(row: Row): Link {
     lastReferralETag: optionalTextOf(row, 'last_referral_etag'),
     lastReferralUpdatedAt: optionalTextOf(row, 'last_referral_updated_at'),
     lastLeadHash: optionalTextOf(row, 'last_lead_hash'),
-    lastWriteBackHash: optionalTextOf(row, 'last_write_back_hash'),
     syncedAt: textOf(row, 'synced_at'),
   };
 }

@@ -238,6 +238,13 @@ export type Store = {
   /** Opaque bytes; encryption happens above the store. */
   getSecret(name: string): Promise<Uint8Array | null>;
   putSecret(name: string, value: Uint8Array): Promise<void>;
+  /**
+   * Runs `work` while no other caller, in this process or in any instance sharing the store, runs work
+   * under the same name: for a read-refresh-write of a secret (the Partner Center token cache, whose
+   * refresh token Entra rotates), so that two instances never refresh from the same old token.
+   * Released when `work` settles, or when its instance dies.
+   */
+  withSecretLock<T>(name: string, work: () => Promise<T>): Promise<T>;
   status(): Promise<StoreStatus>;
   /**
    * Deletes up to `limit` of the oldest inbox rows received before `inboxBefore`, and of the oldest
@@ -272,5 +279,45 @@ export type TransactionalEnqueue<Transaction, Result = Promise<EnqueueResult>> =
 export type StorageBackend = {
   store: Store;
   queue: JobQueue;
+  /** The lead of one periodic pass (reconciler, CRM change feed, pruning) among the instances. */
+  leadership(name: string): Leadership;
+  /** Where the data lives and, on a shared database, which instances work it. */
+  describe(): Promise<BackendDescription>;
   close(): Promise<void>;
+};
+
+/**
+ * One instance at a time leads a named pass; another takes over when the leader dies or gives up.
+ * SQLite (one process) always leads; PostgreSQL holds a session advisory lock on a dedicated
+ * connection, which the server releases when the leader's process or connection dies.
+ */
+export type Leadership = {
+  /**
+   * Whether this instance leads now, taking the lead when nobody holds it. Call it before each pass;
+   * false means another live instance runs the pass. Cheap while leading (one round trip).
+   */
+  acquire(): Promise<boolean>;
+  /** Gives the lead up (graceful stop), so another instance takes it at its next `acquire`. */
+  release(): Promise<void>;
+};
+
+export type BackendDescription =
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'postgres';
+      /** Host, port and database, without credentials. */
+      server: string;
+      schema: string;
+      /** The instances working this schema, by their last heartbeat (newest first). */
+      instances: InstanceDescription[];
+    };
+
+export type InstanceDescription = {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: Date;
+  heartbeatAt: Date;
+  /** The passes it leads. */
+  leading: string[];
 };

@@ -7,6 +7,8 @@ export type StoreUnavailableReason =
   | 'cannot_open'
   | 'corrupt'
   | 'out_of_memory'
+  /** The database server cannot be reached or dropped the connection (PostgreSQL). */
+  | 'unreachable'
   | 'closed';
 
 /**

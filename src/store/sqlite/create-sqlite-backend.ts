@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { Clock, StorageBackend } from '../ports.ts';
+import type { Clock, Leadership, StorageBackend } from '../ports.ts';
 import { QUEUE_DEFAULTS } from '../queue-defaults.ts';
 import { createWorkSignal } from '../work-signal.ts';
 import { migrate } from './migrate.ts';
@@ -7,6 +7,7 @@ import { openDatabase, type Synchronous } from './open-database.ts';
 import { guard } from './sqlite-errors.ts';
 import { createSqliteJobQueue } from './sqlite-job-queue.ts';
 import { createSqliteStore } from './sqlite-store.ts';
+import { createWorkerLock } from './worker-lock.ts';
 
 export type SqliteBackendOptions = {
   /** The database file; created and migrated when missing. */
@@ -52,6 +53,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
   const clock = options.clock ?? Date.now;
   const database = openMigrated(options);
   const signal = createWorkSignal();
+  const workerLock = options.path === ':memory:' ? undefined : createWorkerLock(options.path);
   const queue = createSqliteJobQueue(database, {
     clock,
     signal,
@@ -63,16 +65,26 @@ export function createSqliteBackend(options: SqliteBackendOptions): StorageBacke
     random: options.random ?? Math.random,
     maxIdleMs: options.maxIdleMs ?? QUEUE_DEFAULTS.maxIdleMs,
     minSyncIntervalMs: options.minSyncIntervalMs ?? 0,
+    ...(workerLock && { workerLock }),
   });
   const store = createSqliteStore(database, queue, clock);
   return {
     store,
     queue,
+    // One process works a SQLite file: it leads every pass.
+    leadership: () => ALWAYS_LEADS,
+    describe: async () => ({ kind: 'sqlite', path: options.path }),
     async close() {
       if (!database.isOpen) return;
+      workerLock?.release();
       database.close();
       // Idle workers wake, try to claim and get `StoreUnavailableError('closed')`.
       signal.notifyAll();
     },
   };
 }
+
+const ALWAYS_LEADS: Leadership = {
+  acquire: async () => true,
+  release: async () => {},
+};

@@ -1,35 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
+import { loadMigrations as loadMigrationFiles, type Migration } from '../load-migrations.ts';
 import { inTransaction } from './transaction.ts';
 
-export type Migration = { version: number; name: string; sql: string };
+export type { Migration };
 
 const MIGRATIONS_DIRECTORY = new URL('./migrations/', import.meta.url);
-const FILE_NAME = /^(\d{4})-([a-z0-9-]+)\.sql$/;
 
 /** The numbered `migrations/NNNN-name.sql` files, in order; numbers must run 1, 2, 3… without gaps. */
 export function loadMigrations(directory: URL = MIGRATIONS_DIRECTORY): Migration[] {
-  const migrations = readdirSync(directory)
-    .flatMap((file) => {
-      const match = FILE_NAME.exec(file);
-      if (!match) return [];
-      return [
-        {
-          version: Number(match[1]),
-          name: match[2] ?? file,
-          sql: readFileSync(new URL(file, directory), 'utf8'),
-        },
-      ];
-    })
-    .sort((a, b) => a.version - b.version);
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new Error(
-        `migration numbers must run 1, 2, 3… without gaps or repeats; found ${migration.version}`,
-      );
-    }
-  });
-  return migrations;
+  return loadMigrationFiles(directory);
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 } from './row-values.ts';
 import { guard } from './sqlite-errors.ts';
 import { type Durability, inTransaction, type SqliteTransaction } from './transaction.ts';
+import type { WorkerLock } from './worker-lock.ts';
 
 export type SqliteJobQueueOptions = {
   clock: Clock;
@@ -39,15 +40,27 @@ export type SqliteJobQueueOptions = {
    * events folds into one pending job instead of one sync each. 0 turns it off; replays ignore it.
    */
   minSyncIntervalMs?: number;
+  /**
+   * Held by the process that works this file's queue (see ./worker-lock.ts). The first claim or lease
+   * recovery that takes it releases at once every job still running under another process's claims:
+   * their process is dead, so their leases need not be waited out. Without one, only expired leases
+   * are recovered.
+   */
+  workerLock?: WorkerLock;
 };
 
 /** The port, and the transactional enqueue the SQLite store's `recordInbox` is built on. */
 export type SqliteJobQueue = JobQueue & TransactionalEnqueue<SqliteTransaction, EnqueueResult>;
 
 const LEASE_EXPIRED = 'lease_expired';
+const INSTANCE_LOST = 'instance_lost';
 
 export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOptions): SqliteJobQueue {
   const { clock, signal } = options;
+  // Every lease token this queue hands out starts with it: what is not ours was claimed by another process.
+  const owner = randomUUID();
+  let triedTakeOver = false;
+  let orphansReleased = false;
 
   // A fresh job (no attempt yet) runs at the earlier of the two times; a job waiting out a retry keeps
   // its time, which is a back-off or a Retry-After that a new hint must not cut short.
@@ -125,6 +138,9 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
       last_error_code = :code, last_error_message = :message
     WHERE id = :id`);
   const expiredLeases = db.prepare(`SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at <= ?`);
+  const claimedElsewhere = db.prepare(
+    `SELECT * FROM jobs WHERE state = 'running' AND lease_token NOT LIKE :owner || '.%'`,
+  );
 
   const replayFilter = `state = 'dead'
       AND (:referralId IS NULL OR referral_id = :referralId)
@@ -202,6 +218,33 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
     toDead.run({ id: integerOf(row, 'id'), now: clock(), code: error.code, message: error.message });
   }
 
+  /**
+   * When this process has just taken the worker lock, every job running under another process's claim
+   * belongs to a process that died (a live one would hold the lock): back to the queue with them now.
+   */
+  function takeOverFromDeadProcess(): number {
+    const lock = options.workerLock;
+    if (!lock || orphansReleased || !lock.tryAcquire()) return 0;
+    const released = write(
+      () => {
+        const orphaned = claimedElsewhere.all({ owner }) as Row[];
+        for (const row of orphaned) {
+          const error: JobError = {
+            code: INSTANCE_LOST,
+            message: `the process of worker ${optionalTextOf(row, 'worker_id') ?? '?'} is gone`,
+          };
+          if (integerOf(row, 'attempts') >= options.maxAttempts) bury(row, error);
+          else requeue(row, clock(), error);
+        }
+        return orphaned.length;
+      },
+      (count) => count > 0,
+      'relaxed',
+    );
+    orphansReleased = true;
+    return released;
+  }
+
   function queueStats(): QueueStats {
     const now = clock();
     const counts = countsByState.get({ now }) as Row;
@@ -252,12 +295,14 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
     },
 
     async claim({ workerId, leaseMs }) {
+      if (!triedTakeOver) {
+        triedTakeOver = true;
+        takeOverFromDeadProcess();
+      }
       const now = clock();
+      const leaseToken = `${owner}.${randomUUID()}`;
       const row = guard(
-        () =>
-          claimNext.get({ workerId, leaseToken: randomUUID(), leaseExpiresAt: now + leaseMs, now }) as
-            | Row
-            | undefined,
+        () => claimNext.get({ workerId, leaseToken, leaseExpiresAt: now + leaseMs, now }) as Row | undefined,
       );
       if (!row) return null;
       // There may be more: pass the wake-up on to the next idle worker (see ../work-signal.ts).
@@ -333,22 +378,27 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
     },
 
     async recoverExpiredLeases() {
-      return write(
-        () => {
-          const now = clock();
-          const expired = expiredLeases.all(now) as Row[];
-          for (const row of expired) {
-            const error: JobError = {
-              code: LEASE_EXPIRED,
-              message: `worker ${optionalTextOf(row, 'worker_id') ?? '?'} held the job past its lease`,
-            };
-            if (integerOf(row, 'attempts') >= options.maxAttempts) bury(row, error);
-            else requeue(row, now, error);
-          }
-          return expired.length;
-        },
-        (count) => count > 0,
-        'relaxed',
+      triedTakeOver = true;
+      const released = takeOverFromDeadProcess();
+      return (
+        released +
+        write(
+          () => {
+            const now = clock();
+            const expired = expiredLeases.all(now) as Row[];
+            for (const row of expired) {
+              const error: JobError = {
+                code: LEASE_EXPIRED,
+                message: `worker ${optionalTextOf(row, 'worker_id') ?? '?'} held the job past its lease`,
+              };
+              if (integerOf(row, 'attempts') >= options.maxAttempts) bury(row, error);
+              else requeue(row, now, error);
+            }
+            return expired.length;
+          },
+          (count) => count > 0,
+          'relaxed',
+        )
       );
     },
 

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ReferralKey } from '../../core/domain.ts';
 import { isSameInstant } from '../../core/utc-instant.ts';
+import { createKeyedMutex } from '../keyed-mutex.ts';
 import type {
   Clock,
   EnqueueResult,
@@ -21,6 +22,8 @@ import { inTransaction, type SqliteTransaction } from './transaction.ts';
 export type StoreQueue = TransactionalEnqueue<SqliteTransaction, EnqueueResult> & Pick<JobQueue, 'stats'>;
 
 export function createSqliteStore(db: DatabaseSync, queue: StoreQueue, clock: Clock): Store {
+  // One process uses the file, so holding the lock in this process is holding it everywhere.
+  const secretLocks = createKeyedMutex();
   const insertInbox = db.prepare(`
     INSERT INTO inbox (received_at, event_name, resource_uri, referral_id, kind, raw_body, headers)
     VALUES (:receivedAt, :eventName, :resourceUri, :referralId, :kind, :rawBody, :headers)`);
@@ -228,6 +231,8 @@ export function createSqliteStore(db: DatabaseSync, queue: StoreQueue, clock: Cl
     async putSecret(name, value) {
       guard(() => inTransaction(db, () => upsertSecret.run({ name, value, updatedAt: clock() })));
     },
+
+    withSecretLock: (name, work) => secretLocks.run(name, work),
 
     async prune({ inboxBefore, timelineBefore, limit }) {
       return guard(() =>

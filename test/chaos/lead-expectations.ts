@@ -8,9 +8,9 @@
 
 import type { LeadRecord, Referral } from '@referral-connector/emulators';
 import {
-  dataverseLeadDifferences,
   type ExpectedDataverseLeadOptions,
   expectedDataverseLead,
+  leadDifferences,
 } from '@referral-connector/test-kit';
 
 export type LeadExpectationContext = ExpectedDataverseLeadOptions;
@@ -21,7 +21,7 @@ export function leadMismatches(
   lead: LeadRecord,
   context: LeadExpectationContext,
 ): string[] {
-  const problems = dataverseLeadDifferences(expectedDataverseLead(served, context), lead);
+  const problems = leadDifferences(expectedDataverseLead(served, context), lead);
   if (lead.statecode !== 0 || lead.statuscode !== 1)
     problems.push(`lead ${String(lead.statecode)}/${String(lead.statuscode)}, expected open/New (0/1)`);
   // GUIDs may come back in another case (README, table B).

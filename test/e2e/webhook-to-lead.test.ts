@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Referral } from '@referral-connector/emulators';
-import { dataverseLeadDifferences, expectedDataverseLead } from '@referral-connector/test-kit';
+import { expectedDataverseLead, leadDifferences } from '@referral-connector/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDemo } from '../../demo/run-demo.ts';
 import { type Demo, startDemo } from '../../demo/start-demo.ts';
@@ -55,7 +55,7 @@ function leadOf(referralId: string) {
 }
 
 /** How the referral's lead differs from the test kit's reading of the documented mapping (not the connector's code). */
-function leadDifferences(referral: Referral): string[] {
+function differencesFromDocumented(referral: Referral): string[] {
   const [lead] = leadOf(referral.id);
   if (!lead) return ['no lead'];
   const currencies = demo.world.dataverse.currencies();
@@ -64,7 +64,7 @@ function leadDifferences(referral: Referral): string[] {
     currencyIdOf: (iso) =>
       currencies.find((c) => c.isocurrencycode === iso)?.transactioncurrencyid as string | undefined,
   });
-  return dataverseLeadDifferences(expected, lead);
+  return leadDifferences(expected, lead);
 }
 
 async function queueIdle(): Promise<boolean> {
@@ -110,7 +110,7 @@ describe('signed webhook → Dynamics 365 lead → write-back', () => {
       const [lead] = leads;
       if (!lead) continue;
       expect(served.externalReferenceId).toBe(lead.leadid);
-      expect(leadDifferences(served), served.id).toEqual([]);
+      expect(differencesFromDocumented(served), served.id).toEqual([]);
     }
   });
 
@@ -171,7 +171,7 @@ describe('signed webhook → Dynamics 365 lead → write-back', () => {
       telephone1: '+44 20 7946 0000',
     });
     expect(loneName).toMatchObject({ firstname: null, lastname: 'Cher', emailaddress1: null });
-    for (const referral of referrals) expect(leadDifferences(referral), referral.id).toEqual([]);
+    for (const referral of referrals) expect(differencesFromDocumented(referral), referral.id).toEqual([]);
   });
 
   it("writes the seller's decision back as the referral's status, only by legal transitions", async () => {

@@ -1,7 +1,7 @@
 import type { LeadRecord, Referral } from '@referral-connector/emulators';
 import { describe, expect, it } from 'vitest';
-import { dataverseLeadDifferences } from './dataverse-lead-differences.ts';
 import { expectedDataverseLead, TestKitRuleGapError } from './expected-dataverse-lead.ts';
+import { leadDifferences } from './lead-differences.ts';
 
 const EUR_ID = '5c1f0000-0000-4000-8000-0000000000e0';
 const OPTIONS = {
@@ -169,7 +169,7 @@ describe('expectedDataverseLead', () => {
   });
 });
 
-describe('dataverseLeadDifferences', () => {
+describe('leadDifferences', () => {
   it('names each column that differs and ignores the columns the expectation leaves out', () => {
     const lead: LeadRecord = {
       leadid: 'l1',
@@ -181,7 +181,7 @@ describe('dataverseLeadDifferences', () => {
       subject: 'A',
       lastname: null,
     };
-    expect(dataverseLeadDifferences({ subject: 'A', lastname: 'B', jobtitle: null }, lead)).toEqual([
+    expect(leadDifferences({ subject: 'A', lastname: 'B', jobtitle: null }, lead)).toEqual([
       'lastname: null ≠ "B"',
     ]);
   });

@@ -1,16 +1,17 @@
 /**
- * Where a lead the Dataverse emulator holds differs from an expectation (`expectedDataverseLead`): one
- * line per column, empty when they agree. Columns the expectation leaves out are not compared.
+ * Where a lead an emulated CRM holds differs from an expectation (`expectedDataverseLead`,
+ * `expectedSalesforceLead`): one line per field, empty when they agree. Fields the expectation leaves out
+ * are not compared; a field the CRM does not hold counts as null.
  */
-import type { LeadRecord } from '@referral-connector/emulators';
-import type { DataverseLeadColumns } from './expected-dataverse-lead.ts';
-
-export function dataverseLeadDifferences(expected: DataverseLeadColumns, lead: LeadRecord): string[] {
+export function leadDifferences(
+  expected: Record<string, string | number | null>,
+  lead: Record<string, unknown>,
+): string[] {
   const differences: string[] = [];
-  for (const [column, wanted] of Object.entries(expected)) {
-    const actual = lead[column] ?? null;
+  for (const [field, wanted] of Object.entries(expected)) {
+    const actual = lead[field] ?? null;
     if (actual !== wanted)
-      differences.push(`${column}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(wanted)}`);
+      differences.push(`${field}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(wanted)}`);
   }
   return differences;
 }

@@ -5,6 +5,8 @@
  * remotes are real or emulated.
  */
 import type { FastifyInstance } from 'fastify';
+import { type ConsoleServer, createConsoleServer } from './admin/console-server.ts';
+import { rememberReferrals } from './admin/remember-referrals.ts';
 import type { createMsalPublicApp } from './auth/msal-app.ts';
 import type { Config } from './config/config-schema.ts';
 import { readConfiguredFile } from './config/read-configured-file.ts';
@@ -15,7 +17,7 @@ import { createCertificateSource } from './ingress/certificate-source.ts';
 import { createIngressCounters } from './ingress/ingress-counters.ts';
 import { createIngressRoutes } from './ingress/ingress-route.ts';
 import type { Logger } from './observability/logger.ts';
-import { createMetrics } from './observability/metrics.ts';
+import { createMetrics, exposeIngressCounters } from './observability/metrics.ts';
 import type { ReferralsClient } from './partner-center/referrals-client.ts';
 import type { WebhooksClient } from './partner-center/webhooks-client.ts';
 import type { StorageBackend } from './store/ports.ts';
@@ -45,6 +47,8 @@ export type Connector = {
   reconciler: Reconciler;
   crmChanges: CrmChangePoller;
   app: FastifyInstance;
+  /** The operator console on its own listener (`admin.*`); undefined when `admin.enabled` is false. */
+  admin: ConsoleServer | undefined;
   metrics: ReturnType<typeof createMetrics>;
   ingressCounters: ReturnType<typeof createIngressCounters>;
   /** Binds the HTTP server and starts the workers; returns the server's base URL. */
@@ -83,12 +87,16 @@ export async function createConnector(config: Config, options: ConnectorOptions)
   const pc = config.partnerCenter;
 
   const metrics = createMetrics();
+  // Each referral a sync reads is also recorded for the console's pages.
+  const syncReferrals = config.admin.enabled
+    ? rememberReferrals(referrals, backend.store, { logger })
+    : referrals;
   const workers = createSyncWorkers({
     queue: backend.queue,
     sync: (job) =>
       syncReferral(
         job.referralId,
-        { referrals, crm, store: backend.store, writeBack: config.sync.writeBack },
+        { referrals: syncReferrals, crm, store: backend.store, writeBack: config.sync.writeBack },
         { leadChanged: job.reason === 'crm-change' },
       ),
     concurrency: config.sync.concurrency,
@@ -133,10 +141,12 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     ...(clients.extraCaPem ? { downloadCaPem: clients.extraCaPem } : {}),
   });
   const ingressCounters = createIngressCounters();
+  exposeIngressCounters(metrics, ingressCounters);
   let accepting = false;
   const app = await createHttpApp({
     logger,
     metrics,
+    trustProxy: config.server.trustProxy,
     queue: backend.queue,
     isAccepting: () => accepting,
     ingress: createIngressRoutes({
@@ -162,6 +172,24 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     onError: (error) => logger.warn({ err: error }, 'pruning failed; next pass retries'),
   });
 
+  const admin = config.admin.enabled
+    ? await createConsoleServer({
+        config,
+        store: backend.store,
+        queue: backend.queue,
+        referrals,
+        webhooks,
+        crm,
+        partnerCenterApp: partnerCenter.app,
+        entraHttp: clients.entra,
+        logger,
+        webhookUrl: () =>
+          config.server.publicUrl
+            ? `${config.server.publicUrl.replace(/\/+$/, '')}/webhooks/partner-center`
+            : undefined,
+      })
+    : undefined;
+
   let workersStarted = false;
   return {
     config,
@@ -174,12 +202,14 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     reconciler,
     crmChanges,
     app,
+    admin,
     metrics,
     ingressCounters,
     async start(startOptions = {}) {
       await whileBusy(() => backend.queue.recoverExpiredLeases());
       const address = await app.listen({ host: config.server.host, port: config.server.port });
       accepting = true;
+      if (admin) logger.info({ url: await admin.start() }, 'operator console serving');
       if (startOptions.workers !== false) {
         workers.start();
         reconciler.start();
@@ -193,7 +223,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
       accepting = false;
       if (workersStarted)
         await Promise.all([reconciler.stop(), crmChanges.stop(), pruner.stop(), workers.stop(deadlineMs)]);
-      await app.close();
+      await Promise.all([app.close(), admin?.close()]);
       await Promise.allSettled([certificates.close(), clients.closeAll()]);
       await backend.close();
     },

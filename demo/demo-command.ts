@@ -94,7 +94,14 @@ export function registerDemoCommand(program: Command): void {
       });
       if (!flags.json && process.stderr.isTTY) process.stderr.write('\n');
 
-      const summary = { ...run.summary, crm, converged: run.converged, elapsedMs: run.elapsedMs };
+      const summary = {
+        ...run.summary,
+        crm,
+        converged: run.converged,
+        elapsedMs: run.elapsedMs,
+        // Opens the operator console signed in (the demo's own console token).
+        admin: demo.adminLink,
+      };
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(formatSummary(summary));
 
@@ -102,7 +109,8 @@ export function registerDemoCommand(program: Command): void {
         await demo.close();
         process.exit(run.converged && summary.duplicateLeads === 0 ? 0 : 1);
       }
-      say(`still serving (Ctrl-C to stop): webhook ${demo.connectorUrl}/webhooks/partner-center,`);
+      say(`still serving (Ctrl-C to stop); the console, signed in: ${demo.adminLink}`);
+      say(`  webhook ${demo.connectorUrl}/webhooks/partner-center,`);
       say(`  metrics ${demo.connectorUrl}/metrics, emulator control ${demo.world.urls.control}`);
       const stop = async () => {
         await demo.close();

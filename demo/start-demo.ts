@@ -3,6 +3,7 @@
  * connector is configured exactly as for the real services, only with the emulators' URLs, the
  * development credentials and the emulators' trust anchors: nothing emulator-specific leaks into it.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultSettings } from '@referral-connector/emulators';
@@ -39,6 +40,10 @@ export type Demo = {
   world: EmulatorWorld;
   connector: Connector;
   connectorUrl: string;
+  /** The operator console's URL. */
+  adminUrl: string;
+  /** A link that signs a browser in to the console (the demo's console token). */
+  adminLink: string;
   /** Every settled sync job; returns an unsubscribe function. */
   onSettled(listener: (event: SettledJob) => void): () => void;
   close(): Promise<void>;
@@ -63,6 +68,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       env: {},
       ignoreDefaultFile: true,
       overrides: {
+        // The console signs in with a token made for this run, or with Microsoft as the development user.
+        'admin.enabled': true,
+        'admin.token': randomBytes(32).toString('base64url'),
+        'admin.clientId': world.credentials.clientId,
+        'admin.clientSecret': world.credentials.clientSecret,
+        'admin.allowedUsers': [world.credentials.username],
         ...connectorConfig(world, {
           dataDir: options.dataDir,
           tlsCaFile,
@@ -83,6 +94,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     });
     await loginWithDeviceCode(connector.partnerCenterApp, config.partnerCenter.referralsAudience, () => {});
     const connectorUrl = await connector.start();
+    const adminUrl = connector.admin?.url() ?? '';
+    const adminLink = connector.admin?.tokenSignInLink() ?? adminUrl;
+    // Sign in with Microsoft returns to the console's exact address, registered on the emulated app.
+    world.entra
+      .findApp(world.credentials.clientId)
+      ?.redirectUris.push(`${adminUrl}/auth/callback`, `${adminUrl}/auth/signed-out`);
     const registered = await registerWebhook(
       connector.webhooks,
       {
@@ -98,6 +115,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       world,
       connector,
       connectorUrl,
+      adminUrl,
+      adminLink,
       onSettled(listener) {
         listeners.add(listener);
         return () => listeners.delete(listener);

@@ -266,6 +266,67 @@ export const configSchema = z.strictObject({
         .describe('keys rotated out of secrets.encryptionKey, still used to open what they sealed'),
     })
     .prefault({}),
+  admin: z
+    .strictObject({
+      enabled: flag().default(true).describe('serve the operator console on its own listener (false: off)'),
+      host: z
+        .string()
+        .min(1)
+        .default('127.0.0.1')
+        .describe('address the console binds, never the public one: put an https reverse proxy in front'),
+      port: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(65535)
+        .default(8081)
+        .describe('console port, apart from the webhook port'),
+      publicUrl: url()
+        .optional()
+        .describe(
+          'URL people open the console at; https makes its session cookie Secure; Sign in with Microsoft returns to <publicUrl>/auth/callback',
+        ),
+      token: z
+        .string()
+        .min(32, 'must be at least 32 characters (openssl rand -base64 32)')
+        .optional()
+        .describe('sign-in for development and the demo: a long random secret (openssl rand -base64 32)'),
+      tenantId: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Entra tenant people sign in from (default: partnerCenter.tenantId)'),
+      clientId: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'app registration for Sign in with Microsoft (Web platform, redirect URI <publicUrl>/auth/callback)',
+        ),
+      clientSecret: z.string().min(1).optional().describe('secret of that app'),
+      allowedUsers: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('who may sign in with Microsoft: user principal names or object ids'),
+      allowedRole: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('app role (of admin.clientId) whose holders may sign in with Microsoft'),
+      sessionIdleMinutes: z.coerce
+        .number()
+        .min(1)
+        .max(24 * 60)
+        .default(30)
+        .describe('a console session unused this long ends'),
+      sessionMaxHours: z.coerce
+        .number()
+        .min(1)
+        .max(24)
+        .default(8)
+        .describe('a console session ends this long after sign-in, however busy'),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z

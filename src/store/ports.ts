@@ -1,7 +1,7 @@
 /**
- * The storage ports the sync engine depends on. One backend implements them today: SQLite (embedded, one
- * process, `./sqlite/`). They are what a second backend (PostgreSQL with pg-boss, for scale-out) would
- * implement, and `test/contract/job-queue.contract.ts` is the suite it must pass.
+ * The storage ports the sync engine depends on. Two backends implement them: SQLite (embedded, one
+ * process, `./sqlite/`) and PostgreSQL (several instances on one database, `./postgres/`); both pass
+ * `test/contract/job-queue.contract.ts`.
  *
  * Glossary
  * - inbox entry: one verified Partner Center callback, stored before it is acknowledged.
@@ -27,6 +27,7 @@
  */
 
 import type { ReferralKey } from '../core/domain.ts';
+import type { ConsoleReads } from './console-reads.ts';
 
 /** Milliseconds since the epoch; injected so tests move time instead of sleeping. */
 export type Clock = () => number;
@@ -214,7 +215,8 @@ export type StoreStatus = {
   jobs: QueueStats;
 };
 
-export type Store = {
+/** The sync engine's methods, and the operator console's reads (`ConsoleReads`, console-reads.ts). */
+export type Store = ConsoleReads & {
   /**
    * Inbox row + enqueue in one transaction: stores the entry and, for a `sync` entry with a referral
    * (unless it is the echo described at `InboxEntry.changedAt`), enqueues its job with reason `webhook`,

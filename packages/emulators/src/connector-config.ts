@@ -58,6 +58,11 @@ export function connectorSettings(
       value: server.port,
       why: server.publicUrl ? 'where `serve` listens; publicUrl names the same port' : 'any free port',
     },
+    {
+      key: 'admin.port',
+      value: 0,
+      why: 'the operator console on any free port of 127.0.0.1 (`serve` logs its URL), so several connectors can run side by side',
+    },
   ];
   if (server.publicUrl) {
     settings.push({

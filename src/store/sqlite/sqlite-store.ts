@@ -15,6 +15,7 @@ import type {
   TransactionalEnqueue,
 } from '../ports.ts';
 import { blobOf, integerOf, optionalTextOf, type Row, referralKeyOf, textOf } from './row-values.ts';
+import { createSqliteConsoleReads } from './sqlite-console-reads.ts';
 import { guard, toStoreError } from './sqlite-errors.ts';
 import { inTransaction, type SqliteTransaction } from './transaction.ts';
 
@@ -160,6 +161,7 @@ export function createSqliteStore(db: DatabaseSync, queue: StoreQueue, clock: Cl
   };
 
   return {
+    ...createSqliteConsoleReads(db),
     recordInbox(entry) {
       return new Promise<RecordInboxResult>((resolve, reject) => {
         pendingInbox.push({ entry, resolve, reject });

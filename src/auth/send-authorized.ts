@@ -16,6 +16,12 @@ export type SendAuthorizedOptions = {
   repeatedRefusal?: 'configuration' | 'session';
 };
 
+/**
+ * Fresh sessions a call may try after a refusal. One for a token that is wrong or expired; a few more
+ * where sessions die on their own, since any concurrent call may end the session the others just got.
+ */
+const RENEWALS = { configuration: 1, session: 3 } as const;
+
 export async function sendAuthorized(
   http: HttpClient,
   tokens: TokenProvider,
@@ -24,6 +30,7 @@ export async function sendAuthorized(
   classify: (response: HttpResponse) => RemoteError,
   options: SendAuthorizedOptions = {},
 ): Promise<HttpResponse> {
+  const renewals = RENEWALS[options.repeatedRefusal ?? 'configuration'];
   for (let attempt = 1; ; attempt++) {
     const token = await tokens.token();
     let response: HttpResponse;
@@ -49,7 +56,7 @@ export async function sendAuthorized(
     const failure = classify(response);
     // The remote said it is throttled and when to come back: nothing of ours goes there before then.
     if (failure.status === 429 && failure.retryAfterMs !== undefined) http.pauseFor(failure.retryAfterMs);
-    if (failure.disposition === 'reauthenticate' && attempt === 1) {
+    if (failure.disposition === 'reauthenticate' && attempt <= renewals) {
       tokens.invalidate(token);
       continue;
     }

@@ -8,7 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { DataverseOptions, FaultSettings } from '@referral-connector/emulators';
-import { DEV_CREDENTIALS, type EmulatorWorld, startEmulators } from '@referral-connector/emulators';
+import {
+  DEV_CREDENTIALS,
+  DEV_SALESFORCE,
+  type EmulatorWorld,
+  startEmulators,
+} from '@referral-connector/emulators';
 import { stringify } from 'yaml';
 import { loginWithDeviceCode } from '../../src/auth/device-code-login.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
@@ -22,7 +27,9 @@ export type ChaosWorldOptions = {
   dispatcherRetryDelaysMs: readonly number[];
   dispatcherConcurrency: number;
   reorderHoldMs: number;
-  rejectLeads: DataverseOptions['rejectLeads'];
+  rejectLeads?: DataverseOptions['rejectLeads'];
+  /** Which emulated CRM receives the leads; Dynamics 365 unless said. */
+  crm?: 'dynamics' | 'salesforce';
   /** Connector configuration beyond the world's URLs and credentials, as nested YAML. */
   connector: Record<string, unknown>;
 };
@@ -49,7 +56,7 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
       concurrency: options.dispatcherConcurrency,
       reorderHoldMs: options.reorderHoldMs,
     },
-    dataverse: { rejectLeads: options.rejectLeads },
+    ...(options.rejectLeads ? { dataverse: { rejectLeads: options.rejectLeads } } : {}),
   });
   try {
     const port = await freePort();
@@ -72,7 +79,17 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
         issuerCertificateHosts: [world.certificateHost],
         trustedRootsFile: signingRootFile,
       },
-      crm: { dynamics: { url: world.dataverseOrgUrl } },
+      crm:
+        options.crm === 'salesforce'
+          ? {
+              kind: 'salesforce',
+              salesforce: {
+                instanceUrl: world.urls.salesforce,
+                clientId: DEV_SALESFORCE.clientId,
+                clientSecret: DEV_SALESFORCE.clientSecret,
+              },
+            }
+          : { dynamics: { url: world.dataverseOrgUrl } },
       tls: { extraCaFile: tlsCaFile },
     };
     writeFileSync(configFile, stringify(deepMerge(base, options.connector)));

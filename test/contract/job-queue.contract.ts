@@ -33,13 +33,27 @@ export type ContractBackend = StorageBackend & {
 
 export type MakeContractBackend = (options: ContractBackendOptions) => Promise<ContractBackend>;
 
+export type ContractOptions = {
+  /**
+   * How long a call may take to reach the database and come back (a server across a socket). Checks
+   * that a wait settles "at once" allow this much instead of a few event-loop turns; it stays far below
+   * any idle wait (`maxIdleMs`, 2 s), so they still tell a wake-up from a timeout. 0 (default): the
+   * database answers within the process.
+   */
+  roundTripMs?: number;
+};
+
 const LEASE_MS = 30_000;
 /** Callers name a referral by its key; the tests spell most ids already normalised. */
 const key = toReferralKey;
 const BACKOFF_CAP_MS = 60_000;
 const MAX_ATTEMPTS = 3;
 
-export function describeJobQueueContract(name: string, makeBackend: MakeContractBackend): void {
+export function describeJobQueueContract(
+  name: string,
+  makeBackend: MakeContractBackend,
+  { roundTripMs = 0 }: ContractOptions = {},
+): void {
   describe(`job queue contract: ${name}`, () => {
     let opened: ContractBackend[] = [];
     afterEach(async () => {
@@ -651,6 +665,9 @@ export function describeJobQueueContract(name: string, makeBackend: MakeContract
         });
         // Enough turns for any already-resolved promise chain to run; no timer involved.
         for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+        if (!settled && roundTripMs > 0) {
+          await Promise.race([promise, new Promise((resolve) => setTimeout(resolve, roundTripMs))]);
+        }
         return settled;
       };
 

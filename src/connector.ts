@@ -9,7 +9,7 @@ import { type ConsoleServer, createConsoleServer } from './admin/console-server.
 import { rememberReferrals } from './admin/remember-referrals.ts';
 import type { createMsalPublicApp } from './auth/msal-app.ts';
 import type { Config } from './config/config-schema.ts';
-import { readConfiguredFile } from './config/read-configured-file.ts';
+import { readConfiguredPem } from './config/read-pem-file.ts';
 import { createCrmAdapter } from './crm/create-crm-adapter.ts';
 import type { CrmAdapter } from './crm/crm-adapter.ts';
 import { createHttpApp } from './http/create-http-app.ts';
@@ -136,8 +136,8 @@ export async function createConnector(config: Config, options: ConnectorOptions)
   const certificates = createCertificateSource({
     allowedHosts: pc.certificateHosts,
     issuerHosts: pc.issuerCertificateHosts,
-    ...optional('trustedRootsPem', readConfiguredFile(config, 'partnerCenter.trustedRootsFile')),
-    ...optional('intermediatesPem', readConfiguredFile(config, 'partnerCenter.intermediatesFile')),
+    ...optional('trustedRootsPem', readConfiguredPem(config, 'partnerCenter.trustedRootsFile')?.pem),
+    ...optional('intermediatesPem', readConfiguredPem(config, 'partnerCenter.intermediatesFile')?.pem),
     ...(clients.extraCaPem ? { downloadCaPem: clients.extraCaPem } : {}),
   });
   const ingressCounters = createIngressCounters();

@@ -3,13 +3,13 @@
  * HTTP client; a non-Microsoft authority host (an emulator, a sovereign cloud) is declared a known
  * authority so msal does not ask login.microsoftonline.com to discover it.
  */
-import { readFileSync } from 'node:fs';
 import {
   ConfidentialClientApplication,
   type ICachePlugin,
   LogLevel,
   PublicClientApplication,
 } from '@azure/msal-node';
+import { readPemFile } from '../config/read-pem-file.ts';
 import type { HttpClient } from '../net/http-client.ts';
 import { AuthConfigurationError } from './auth-configuration-error.ts';
 import { certificateCredentialFromPem } from './certificate-credential.ts';
@@ -85,15 +85,8 @@ function credentialOf(registration: AppRegistration) {
   const keys = registration.configKeys ?? UNPREFIXED_CREDENTIAL_KEYS;
   if (registration.clientSecret) return { clientSecret: registration.clientSecret };
   if (registration.certificateFile) {
-    let pem: string;
-    try {
-      pem = readFileSync(registration.certificateFile, 'utf8');
-    } catch (error) {
-      throw new AuthConfigurationError(
-        `${keys.certificateFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-        [keys.certificateFile],
-      );
-    }
+    // Read by the one PEM loader, as every PEM key is: a bundle glued without a newline works here too.
+    const { pem } = readPemFile(keys.certificateFile, registration.certificateFile, 'private-key');
     return {
       clientCertificate: certificateCredentialFromPem(pem, registration.certificateThumbprint, keys),
     };

@@ -16,14 +16,25 @@ export type ConfiguredFileKey = `${string}File`;
 
 /** The file's text, or undefined when the key is not set. */
 export function readConfiguredFile(config: Config, key: ConfiguredFileKey): string | undefined {
+  const file = configuredFileName(config, key);
+  return file === undefined ? undefined : readFileOfKey(key, file);
+}
+
+/** The file name `key` holds, or undefined when it is not set. */
+export function configuredFileName(config: Config, key: ConfiguredFileKey): string | undefined {
   if (!findKey(key)) throw new TypeError(`${key} is not a configuration key`);
   const file = getPath(config, key);
   if (file === undefined) return undefined;
   if (typeof file !== 'string') throw new TypeError(`${key} does not hold a file name`);
+  return file;
+}
+
+/** `file`'s text, for code that holds a section of the configuration rather than all of it. */
+export function readFileOfKey(key: string, file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    const shown = isAbsolute(file) ? file : `${file} (${resolve(file)})`;
+    const shown = shownFileName(file);
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(
       [
@@ -39,4 +50,9 @@ export function readConfiguredFile(config: Config, key: ConfiguredFileKey): stri
       'a file it names',
     );
   }
+}
+
+/** The file as configured, and where a relative name led. */
+export function shownFileName(file: string): string {
+  return isAbsolute(file) ? file : `${file} (${resolve(file)})`;
 }

@@ -2,7 +2,7 @@
  * The HTTP clients of one command, one per remote, all trusting `tls.extraCaFile` and all closed together.
  */
 import type { Config } from '../config/config-schema.ts';
-import { readConfiguredFile } from '../config/read-configured-file.ts';
+import { readConfiguredPem } from '../config/read-pem-file.ts';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../net/http-client.ts';
 
 export type RemoteClients = {
@@ -16,7 +16,7 @@ export type RemoteClients = {
 };
 
 export function createRemoteClients(config: Config): RemoteClients {
-  const extraCaPem = readConfiguredFile(config, 'tls.extraCaFile');
+  const extraCaPem = readConfiguredPem(config, 'tls.extraCaFile')?.pem;
   // Every client is closed with the command, so no keep-alive connection outlives it.
   const clients: HttpClient[] = [];
   const client = (remote: string, budget?: HttpClientOptions['budget']): HttpClient => {

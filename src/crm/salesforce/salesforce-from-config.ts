@@ -2,8 +2,8 @@
  * The Salesforce adapter as configured: a session from the connected app (client credentials, or JWT
  * bearer with the app's certificate key), and a client that stays within the org's limits.
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigProblem } from '../../config/config-error.ts';
+import { readPemFile } from '../../config/read-pem-file.ts';
 import type { CrmContext } from '../create-crm-adapter.ts';
 import type { CrmAdapter } from '../crm-adapter.ts';
 import { createApiUsageGuard } from './api-usage-guard.ts';
@@ -36,7 +36,11 @@ export function createSalesforceAdapterFromConfig(config: SalesforceConfig, cont
         kind: 'jwt_bearer',
         clientId: config.clientId,
         username: config.username as string,
-        privateKeyPem: readKey(config.privateKeyFile as string),
+        privateKeyPem: readPemFile(
+          'crm.salesforce.privateKeyFile',
+          config.privateKeyFile as string,
+          'private-key',
+        ).privateKeyPem as string,
         audience: config.jwtAudience,
       };
   const http = context.httpClient('salesforce', { concurrency: config.limits.concurrency });
@@ -54,15 +58,4 @@ export function createSalesforceAdapterFromConfig(config: SalesforceConfig, cont
     usage: createApiUsageGuard({ share: config.limits.dailyAllocationShare, pauseMs }),
     limitPauseMs: pauseMs,
   });
-}
-
-function readKey(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      [{ path: 'crm.salesforce.privateKeyFile', problem: `cannot be read (${(error as Error).message})` }],
-      'Salesforce',
-    );
-  }
 }

@@ -7,6 +7,7 @@ import type { HttpClient, HttpClientOptions } from '../net/http-client.ts';
 import type { CrmAdapter } from './crm-adapter.ts';
 import type { CrmConfig } from './crm-config.ts';
 import { createDynamicsAdapterFromConfig } from './dynamics/dynamics-from-config.ts';
+import { createHubSpotAdapterFromConfig } from './hubspot/hubspot-from-config.ts';
 import { createSalesforceAdapterFromConfig } from './salesforce/salesforce-from-config.ts';
 
 export type CrmContext = {
@@ -30,5 +31,7 @@ export function createCrmAdapter(config: CrmConfig, context: CrmContext): CrmAda
       return createDynamicsAdapterFromConfig(config.dynamics, context);
     case 'salesforce':
       return createSalesforceAdapterFromConfig(config.salesforce, context);
+    case 'hubspot':
+      return createHubSpotAdapterFromConfig(config.hubspot, context);
   }
 }

@@ -18,9 +18,13 @@ export type DecidedLeads = {
 export type CrmAdapter = {
   readonly kind: string;
   /**
-   * Creates the lead for `draft.referralId`, or updates the one that exists, in one idempotent call on the
-   * referral key (never check-then-create). Throws RemoteError, classified by the adapter; a
-   * `LeadClosedError` when the CRM refuses to change a closed lead (its state still reads with `readLead`).
+   * Creates the lead for `draft.referralId`, or updates the one that exists, by idempotent writes keyed
+   * on the referral (never check-then-create): one call where the CRM upserts on a key (Dataverse,
+   * Salesforce). A CRM whose lead needs another record first (HubSpot: the customer's contact, then the
+   * lead associated with it) makes each write keyed and idempotent on its own, so a crash or a retry
+   * between them still ends with one of each. Throws RemoteError, classified by the adapter; a
+   * `LeadClosedError` when the CRM refuses to change a closed lead (its state still reads with
+   * `readLead`) — never from a CRM that lets closed leads be edited (HubSpot).
    */
   upsertLead(draft: LeadDraft): Promise<UpsertResult>;
   /** The lead for a referral, or null when none exists. */

@@ -4,15 +4,17 @@
  */
 import { z } from 'zod';
 import { dynamicsConfigSchema } from './dynamics/dynamics-config.ts';
+import { hubspotConfigSchema } from './hubspot/hubspot-config.ts';
 import { salesforceConfigSchema } from './salesforce/salesforce-config.ts';
 
-export const CRM_KINDS = ['dynamics', 'salesforce'] as const;
+export const CRM_KINDS = ['dynamics', 'salesforce', 'hubspot'] as const;
 export type CrmKind = (typeof CRM_KINDS)[number];
 
 export const crmConfigSchema = z.strictObject({
   kind: z.enum(CRM_KINDS).default('dynamics').describe('which CRM receives leads'),
   dynamics: dynamicsConfigSchema.prefault({}),
   salesforce: salesforceConfigSchema.prefault({}),
+  hubspot: hubspotConfigSchema.prefault({}),
 });
 
 export type CrmConfig = z.output<typeof crmConfigSchema>;

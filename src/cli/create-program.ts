@@ -1,6 +1,7 @@
 /** The connector's command line: every command, registered on one commander program. */
 import { Command } from 'commander';
 import { registerAuthCommand } from './auth-command.ts';
+import { registerBackfillCommand } from './backfill-command.ts';
 import { connectorVersion } from './connector-version.ts';
 import { registerOptionalCommands } from './optional-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
@@ -21,5 +22,6 @@ export async function createProgram(): Promise<Command> {
   registerAuthCommand(program);
   registerStatusCommand(program);
   registerReplayCommand(program);
+  registerBackfillCommand(program);
   return program;
 }

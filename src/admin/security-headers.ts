@@ -1,6 +1,6 @@
 /**
  * Headers on every console answer: a strict Content-Security-Policy (scripts and styles only from the
- * console itself, no inline code, no framing), no referrer, no caching of pages, no MIME sniffing.
+ * console itself, no inline code, no framing), no referrer to other sites, no caching of pages, no MIME sniffing.
  * Forms may also post to the Entra authority, where sign-out continues.
  */
 import type { FastifyInstance } from 'fastify';
@@ -22,7 +22,8 @@ export function registerSecurityHeaders(app: FastifyInstance, formTargets: reado
   const csp = contentSecurityPolicy(formTargets);
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('content-security-policy', csp);
-    reply.header('referrer-policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts, which the origin check refuses.
+    reply.header('referrer-policy', 'same-origin');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-opener-policy', 'same-origin');

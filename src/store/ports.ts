@@ -234,7 +234,13 @@ export type Store = ConsoleReads & {
   timeline(referralId: ReferralKey, limit?: number): Promise<TimelineEvent[]>;
   /** Newest first, across referrals. */
   recentTimeline(limit: number): Promise<TimelineEvent[]>;
-  /** Where a background pass left off (e.g. the CRM change feed), by name; null when never set. */
+  /**
+   * Where a background pass left off (e.g. the CRM change feed), by name; null when never set. Also
+   * the liveness signal of sync workers: every process running workers rewrites `liveness/sync-workers`
+   * every few seconds and marks it stopped when it stops (src/sync/workers-liveness.ts), and `backfill`
+   * runs workers of its own only while no one has. So a backend must make a `putCursor` visible to
+   * every process sharing the store as soon as it resolves, and keep cursors (never prune them).
+   */
   getCursor(name: string): Promise<string | null>;
   putCursor(name: string, value: string): Promise<void>;
   /** Opaque bytes; encryption happens above the store. */

@@ -4,7 +4,7 @@
  * The legacy password grant (ROPC) is kept for tenants that still allow it, under an explicit name.
  */
 import type { PublicClientApplication } from '@azure/msal-node';
-import { AuthError, describeMsalError } from './token-provider.ts';
+import { AuthError, unexplainedFailure } from './token-provider.ts';
 
 export type SignedInUser = { username: string; tenantId: string };
 
@@ -23,7 +23,7 @@ export async function loginWithDeviceCode(
     return { username: result.account.username, tenantId: result.account.tenantId };
   } catch (error) {
     if (error instanceof AuthError) throw error;
-    throw new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
+    throw unexplainedFailure(audience, error, app);
   }
 }
 
@@ -44,6 +44,6 @@ export async function loginWithPasswordLegacy(
     return { username: result.account.username, tenantId: result.account.tenantId };
   } catch (error) {
     if (error instanceof AuthError) throw error;
-    throw new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
+    throw unexplainedFailure(audience, error, app);
   }
 }

@@ -14,7 +14,7 @@ import type { HttpClient } from '../net/http-client.ts';
 import { AuthConfigurationError } from './auth-configuration-error.ts';
 import { certificateCredentialFromPem } from './certificate-credential.ts';
 import { type CredentialKeys, UNPREFIXED_CREDENTIAL_KEYS } from './credential-keys.ts';
-import { createMsalNetworkClient } from './msal-network-client.ts';
+import { createMsalNetworkClient, type MsalNetworkFailure } from './msal-network-client.ts';
 
 export { AuthConfigurationError };
 
@@ -42,10 +42,12 @@ export function createMsalApp(
   registration: AppRegistration,
   http: HttpClient,
 ): ConfidentialClientApplication {
-  return new ConfidentialClientApplication({
+  const network = observedNetwork(http);
+  const app = new ConfidentialClientApplication({
     auth: { ...authOf(registration), ...credentialOf(registration) },
-    system: systemOf(http),
+    system: network.system,
   });
+  return remember(app, registration, network.last);
 }
 
 /**
@@ -58,11 +60,32 @@ export function createMsalPublicApp(
   http: HttpClient,
   cachePlugin: ICachePlugin,
 ): PublicClientApplication {
-  return new PublicClientApplication({
+  const network = observedNetwork(http);
+  const app = new PublicClientApplication({
     auth: authOf(registration),
-    system: systemOf(http),
+    system: network.system,
     cache: { cachePlugin },
   });
+  return remember(app, registration, network.last);
+}
+
+/** What msal did not say about an app's failures: its authority, and its last failed request. */
+export type MsalAppContext = { authority: string; lastNetworkFailure(): MsalNetworkFailure | undefined };
+
+const contexts = new WeakMap<object, MsalAppContext>();
+
+/** The context of an app made by this module (undefined for others, e.g. in tests). */
+export function msalAppContext(app: object): MsalAppContext | undefined {
+  return contexts.get(app);
+}
+
+function remember<T extends object>(
+  app: T,
+  registration: AppRegistration,
+  last: () => MsalNetworkFailure | undefined,
+): T {
+  contexts.set(app, { authority: authOf(registration).authority, lastNetworkFailure: last });
+  return app;
 }
 
 function authOf(registration: AppRegistration) {
@@ -74,10 +97,16 @@ function authOf(registration: AppRegistration) {
   };
 }
 
-function systemOf(http: HttpClient) {
+function observedNetwork(http: HttpClient) {
+  let last: MsalNetworkFailure | undefined;
   return {
-    networkClient: createMsalNetworkClient(http),
-    loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
+    system: {
+      networkClient: createMsalNetworkClient(http, (failure) => {
+        last = failure;
+      }),
+      loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
+    },
+    last: () => last,
   };
 }
 

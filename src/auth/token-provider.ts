@@ -7,8 +7,10 @@ import type {
   ConfidentialClientApplication,
   PublicClientApplication,
 } from '@azure/msal-node';
+import { explainMsalFailure } from '../net/explain-error.ts';
 import { classifyEntraFailure, describeCredentialFix } from './classify-entra-failure.ts';
 import { type CredentialKeys, UNPREFIXED_CREDENTIAL_KEYS } from './credential-keys.ts';
+import { msalAppContext } from './msal-app.ts';
 
 export type TokenProvider = {
   readonly audience: string;
@@ -36,15 +38,23 @@ export class AuthError extends Error {
   readonly configKeys: readonly string[];
   /** Entra's AADSTS number, when it sent one. */
   readonly entraCode: number | undefined;
+  /** The likely fix, when the failure was explained (a network or trust problem behind msal's code). */
+  readonly fix: string | undefined;
   constructor(
     code: AuthError['code'],
     message: string,
-    options: { cause?: unknown; configKeys?: readonly string[]; entraCode?: number | undefined } = {},
+    options: {
+      cause?: unknown;
+      configKeys?: readonly string[];
+      entraCode?: number | undefined;
+      fix?: string | undefined;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.configKeys = options.configKeys ?? [];
     this.entraCode = options.entraCode;
+    this.fix = options.fix;
   }
 }
 
@@ -114,7 +124,7 @@ export function createAppTokenProvider(
       try {
         return await app.acquireTokenByClientCredential({ scopes, skipCache: force });
       } catch (error) {
-        throw tokenFailure(audience, error, keys, 'confidential');
+        throw tokenFailure(audience, error, keys, 'confidential', app);
       }
     },
     options.now ?? Date.now,
@@ -145,19 +155,20 @@ export function createDelegatedTokenProvider(
       try {
         return await app.acquireTokenSilent({ account, scopes, forceRefresh: force });
       } catch (error) {
-        throw tokenFailure(audience, error, keys, 'public');
+        throw tokenFailure(audience, error, keys, 'public', app);
       }
     },
     options.now ?? Date.now,
   );
 }
 
-/** An msal failure as an AuthError, classified by `classifyEntraFailure`. */
+/** An msal failure as an AuthError, classified by `classifyEntraFailure`; `app` words network failures. */
 export function tokenFailure(
   audience: string,
   error: unknown,
   keys: CredentialKeys,
   client: 'confidential' | 'public',
+  app?: object,
 ): AuthError {
   const failure = classifyEntraFailure(error);
   if (failure.kind === 'credential_rejected') {
@@ -176,8 +187,38 @@ export function tokenFailure(
       { cause: error },
     );
   }
-  return new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
+  return unexplainedFailure(audience, error, app);
 }
+
+/**
+ * A failure msal reported with a bare code: reworded with the URL and the fix when the app's network
+ * client saw why (a TLS or DNS failure msal dropped), else msal's own words.
+ */
+export function unexplainedFailure(audience: string, error: unknown, app?: object): AuthError {
+  const context = app ? msalAppContext(app) : undefined;
+  const errorCode = (error as { errorCode?: unknown }).errorCode;
+  const recent = context?.lastNetworkFailure();
+  const explanation =
+    context && typeof errorCode === 'string'
+      ? explainMsalFailure(errorCode, {
+          authority: context.authority,
+          networkFailure: recent && Date.now() - recent.at < RECENT_FAILURE_MS ? recent : undefined,
+        })
+      : undefined;
+  if (!explanation) {
+    return new AuthError('token_request_failed', describeMsalError(audience, error), { cause: error });
+  }
+  // msal's error has no cause; give it the transport failure, so the chain reads down to the socket.
+  if (recent?.error && error instanceof Error && error.cause === undefined) error.cause = recent.error;
+  return new AuthError(
+    'token_request_failed',
+    `token for ${audience} failed: ${explanation.problem}; ${explanation.fix}`,
+    { cause: error, fix: explanation.fix },
+  );
+}
+
+/** A network failure msal reports comes from the request it made just before. */
+const RECENT_FAILURE_MS = 60_000;
 
 /** msal errors carry an AADSTS code and description; secrets never appear in them. */
 export function describeMsalError(audience: string, error: unknown): string {

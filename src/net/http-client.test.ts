@@ -164,8 +164,12 @@ describe('http client', () => {
   });
 
   it('refuses a server whose CA is not trusted, saying it is a trust problem', async () => {
-    const failure = await transportFailure(client().send({ method: 'GET', url: `${secureUrl}/echo` }));
+    const failure = await transportFailure(client().send({ method: 'GET', url: `${secureUrl}/echo?q=1` }));
     expect(failure.code).toBe('tls');
+    // Worded for a person: the URL (never its query), the verification code, and where trust is configured.
+    expect(failure.message).toContain(`${secureUrl}/echo: localhost's certificate is signed by a CA`);
+    expect(failure.message).toContain('(UNABLE_TO_VERIFY_LEAF_SIGNATURE)');
+    expect(failure.fix).toContain('`tls.extraCaFile`');
   });
 
   it('never has more requests in flight than its concurrency budget', async () => {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { Agent, errors, request } from 'undici';
+import { explainTransportFailure, shownUrl } from './explain-error.ts';
 import { createRequestBudget, type RequestBudgetOptions } from './request-budget.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -34,14 +35,40 @@ export type HttpResponse = {
 /** `tls`: the remote's certificate is not trusted (a configuration problem, not a passing one). */
 export type TransportFailure = 'timeout' | 'connection' | 'tls' | 'response_too_large';
 
-/** The remote could not be reached or did not answer in time; no HTTP status exists. */
+/**
+ * The remote could not be reached or did not answer in time; no HTTP status exists. The message says
+ * what failed at which URL and the likely fix (explain-error.ts); the socket's error is the `cause`.
+ */
 export class TransportError extends Error {
   readonly code: TransportFailure;
   readonly remote: string;
-  constructor(remote: string, code: TransportFailure, detail: string, options?: { cause?: unknown }) {
-    super(`${remote}: ${code} (${detail})`, options);
+  /** The request's URL without its query. */
+  readonly url: string;
+  /** Node's or undici's code behind it (ENOTFOUND, UNABLE_TO_VERIFY_LEAF_SIGNATURE…). */
+  readonly detail: string;
+  readonly problem: string;
+  readonly fix: string;
+  constructor(
+    remote: string,
+    code: TransportFailure,
+    detail: string,
+    options: { cause?: unknown; url?: string; timeoutMs?: number } = {},
+  ) {
+    const url = options.url ? shownUrl(options.url) : remote;
+    const explanation = explainTransportFailure({
+      kind: code,
+      code: detail,
+      remote,
+      url,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    super(`${remote}: ${explanation.problem}; ${explanation.fix}`, { cause: options.cause });
     this.code = code;
     this.remote = remote;
+    this.url = url;
+    this.detail = detail;
+    this.problem = explanation.problem;
+    this.fix = explanation.fix;
   }
 }
 
@@ -115,7 +142,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         size += (chunk as Buffer).length;
         if (size > maxBody) {
           response.body.destroy();
-          throw new TransportError(options.remote, 'response_too_large', `more than ${maxBody} bytes`);
+          throw new TransportError(options.remote, 'response_too_large', `more than ${maxBody} bytes`, {
+            url: call.url,
+          });
         }
         chunks.push(chunk as Buffer);
       }
@@ -129,7 +158,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         requestId,
       };
     } catch (error) {
-      throw toTransportError(options.remote, error);
+      throw toTransportError(options.remote, error, { url: call.url, timeoutMs: callTimeout });
     } finally {
       release();
     }
@@ -156,7 +185,11 @@ const TLS_TRUST_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-function toTransportError(remote: string, error: unknown): TransportError {
+function toTransportError(
+  remote: string,
+  error: unknown,
+  call: { url: string; timeoutMs: number },
+): TransportError {
   if (error instanceof TransportError) return error;
   const name = (error as { name?: string }).name;
   if (
@@ -166,14 +199,12 @@ function toTransportError(remote: string, error: unknown): TransportError {
     name === 'TimeoutError' ||
     name === 'AbortError'
   ) {
-    return new TransportError(remote, 'timeout', 'no answer in time', { cause: error });
+    return new TransportError(remote, 'timeout', 'no answer in time', { cause: error, ...call });
   }
   const code =
     (error as { code?: string }).code ??
     (error as { cause?: { code?: string } }).cause?.code ??
     (error as Error).message;
-  if (TLS_TRUST_CODES.has(String(code))) {
-    return new TransportError(remote, 'tls', `certificate not trusted: ${code}`, { cause: error });
-  }
-  return new TransportError(remote, 'connection', String(code), { cause: error });
+  const failure = TLS_TRUST_CODES.has(String(code)) ? 'tls' : 'connection';
+  return new TransportError(remote, failure, String(code), { cause: error, url: call.url });
 }

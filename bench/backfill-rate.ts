@@ -3,7 +3,10 @@
  * (6,000 requests and 1,200 s of execution per 5 minutes, 52 at once). Not a test and not part of
  * `npm run bench`: one run, printed.
  *
- *   node bench/backfill-rate.ts [--referrals 5000] [--limits real|lifted] [--dataverse-latency-ms 0]
+ *   node --conditions=referral-connector-source bench/backfill-rate.ts \
+ *     [--referrals 5000] [--limits real|lifted] [--dataverse-latency-ms 0]
+ *
+ * (The condition runs the emulators package from its TypeScript sources, as the tests do.)
  *
  * The emulated world holds the referrals (mixed states and directions) before the connector starts;
  * `referral-connector backfill` runs as a child process, exactly as an operator runs it, with its own

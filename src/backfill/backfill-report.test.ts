@@ -80,3 +80,12 @@ describe('the backfill cursor', () => {
     expect(resumableCursor({ ...cursor, finishedAt: '2026-05-01T13:00:00.000Z' }, '{"a":1}')).toBeNull();
   });
 });
+
+describe('formatRunSummary of a run with nothing to sync', () => {
+  it('says nothing of who did syncs there were none of', () => {
+    const idle = result({ counts: { create: 0, update: 0, nothing: 5000, 'dead-lettered': 0, skip: 0 } });
+    idle.syncs = { tracked: 0, synced: 0, deadLettered: 0, leftOut: 0, outstanding: 0, deadByCode: {} };
+    idle.ranOwnWorkers = false;
+    expect(formatRunSummary(idle, 2_000)).not.toContain('syncs done by');
+  });
+});

@@ -94,9 +94,11 @@ export function formatRunSummary(result: BackfillRunResult, elapsedMs: number): 
   }
   const seconds = elapsedMs / 1000;
   const rate = seconds > 0 ? ` (${(syncs.synced / seconds).toFixed(1)} syncs/s)` : '';
-  lines.push(
-    `  took ${formatDuration(seconds)}${rate}, syncs done by ${result.ranOwnWorkers ? 'this process' : 'a running serve'}`,
-  );
+  const doneBy =
+    syncs.tracked === 0
+      ? ''
+      : `, syncs done by ${result.ranOwnWorkers ? 'this process' : 'the serve working this store'}`;
+  lines.push(`  took ${formatDuration(seconds)}${rate}${doneBy}`);
   if (result.outcome !== 'complete' && syncs.outstanding > 0) {
     lines.push(
       `  the ${n(syncs.outstanding)} still queued stay queued: a serve, or the next backfill, syncs them`,

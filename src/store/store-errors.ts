@@ -18,8 +18,12 @@ export type StoreUnavailableReason =
 export class StoreUnavailableError extends Error {
   readonly code = 'store_unavailable';
   readonly reason: StoreUnavailableReason;
-  constructor(reason: StoreUnavailableReason, options?: { cause?: unknown }) {
-    super(`store unavailable: ${reason}`, options);
+  /** `detail`: what the database said, for people (never credentials: driver messages carry none). */
+  constructor(reason: StoreUnavailableReason, options?: { cause?: unknown; detail?: string }) {
+    super(
+      options?.detail ? `store unavailable: ${reason} (${options.detail})` : `store unavailable: ${reason}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'StoreUnavailableError';
     this.reason = reason;
   }

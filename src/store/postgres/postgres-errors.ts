@@ -53,14 +53,27 @@ function reasonFromMessage(message: string): StoreUnavailableReason | null {
 export function toStoreError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError || !(error instanceof Error)) return error;
   const { code } = error as Error & { code?: unknown };
+  const unavailable = (reason: StoreUnavailableReason) =>
+    new StoreUnavailableError(reason, { cause: error, detail: detailOf(error) });
   if (typeof code === 'string') {
     const bySqlState = UNAVAILABLE_BY_SQLSTATE[code] ?? (code.startsWith('08') ? 'unreachable' : undefined);
-    if (bySqlState) return new StoreUnavailableError(bySqlState, { cause: error });
-    if (UNREACHABLE_SYSCALL_CODES.has(code))
-      return new StoreUnavailableError('unreachable', { cause: error });
+    if (bySqlState) return unavailable(bySqlState);
+    if (UNREACHABLE_SYSCALL_CODES.has(code)) return unavailable('unreachable');
   }
   const byMessage = reasonFromMessage(error.message);
-  return byMessage ? new StoreUnavailableError(byMessage, { cause: error }) : error;
+  return byMessage ? unavailable(byMessage) : error;
+}
+
+/**
+ * The server's or the socket's own words ("role \"x\" does not exist", "connect ECONNREFUSED
+ * 127.0.0.1:5432"): they name the fix. Neither carries the password; the connection URL is never quoted.
+ */
+function detailOf(error: Error): string {
+  const messages =
+    error instanceof AggregateError && error.errors.length > 0
+      ? error.errors.map((inner: unknown) => (inner instanceof Error ? inner.message : String(inner)))
+      : [error.message];
+  return messages.join('; ').split('\n')[0]?.slice(0, 200) ?? '';
 }
 
 /** Awaits a database call, turning "cannot commit now" failures into `StoreUnavailableError`. */

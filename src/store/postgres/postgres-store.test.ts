@@ -1,6 +1,11 @@
 import { createTestClock } from '@referral-connector/test-kit';
 import { expect, it } from 'vitest';
-import { describePostgres, dropSchemasAfterAll, requirePostgres } from '../../../test/support/postgres.ts';
+import {
+  describePostgres,
+  dropSchemasAfterAll,
+  requirePostgres,
+  TEST_POSTGRES_URL,
+} from '../../../test/support/postgres.ts';
 import { toReferralKey } from '../../core/domain.ts';
 import type { InboxEntry, Link } from '../ports.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
@@ -194,11 +199,26 @@ describePostgres(postgres, 'postgres store', () => {
     await backend.close();
   });
 
-  it('fails with a typed error when the server cannot be reached, and once closed', async () => {
-    // A port nothing listens on.
-    const unreachable = createPostgresBackend({ url: 'postgres://postgres@127.0.0.1:9/postgres' });
-    await expect(unreachable).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(unreachable).rejects.toMatchObject({ code: 'store_unavailable', reason: 'unreachable' });
+  it('fails with a typed error saying why when the server cannot be reached or refuses, and once closed', async () => {
+    // A port nothing listens on: the error says so, and never quotes the password.
+    const unreachable = createPostgresBackend({ url: 'postgres://postgres:hunter2@127.0.0.1:9/postgres' });
+    const failure = await unreachable.catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreUnavailableError);
+    expect(failure).toMatchObject({ code: 'store_unavailable', reason: 'unreachable' });
+    expect(String((failure as Error).message)).toBe(
+      'store unavailable: unreachable (connect ECONNREFUSED 127.0.0.1:9)',
+    );
+    const asNobody = new URL(TEST_POSTGRES_URL);
+    asNobody.username = 'nobody';
+    asNobody.password = 'hunter2';
+    const noSuchRole = await createPostgresBackend({ url: asNobody.toString() }).catch(
+      (error: unknown) => error,
+    );
+    expect(noSuchRole).toMatchObject({
+      reason: 'cannot_open',
+      message: expect.stringContaining('role "nobody"'),
+    });
+    expect(String((noSuchRole as Error).message)).not.toContain('hunter2');
 
     const { store, queue, close } = await open();
     await close();

@@ -20,7 +20,12 @@ export {
   type DevCredentials,
   PARTNER_CENTER_AUDIENCES,
 } from './credentials.ts';
-export type { DataverseOptions, LeadRecord, ServiceProtectionLimits } from './dataverse/index.ts';
+export type {
+  DataverseOptions,
+  DataverseSetup,
+  LeadRecord,
+  ServiceProtectionLimits,
+} from './dataverse/index.ts';
 export { DEFAULT_LIMITS as DATAVERSE_DEFAULT_LIMITS } from './dataverse/index.ts';
 export type { EntraOptions } from './entra/index.ts';
 export {

@@ -4,7 +4,7 @@
  * service-protection knobs. Not part of the real Web API.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { DataverseState, QualifyParameters } from './dataverse-emulator.ts';
+import type { DataverseSetup, DataverseState, QualifyParameters } from './dataverse-emulator.ts';
 import { DataverseError } from './dataverse-error.ts';
 import type { ServiceProtectionLimits } from './service-protection.ts';
 
@@ -78,6 +78,15 @@ export function createDataverseControl(options: {
     app.put<{ Body: { rules?: unknown } }>('/reject-leads', async (request, reply) => {
       try {
         return { rules: state.setRejectLeads(request.body?.rules) };
+      } catch (error) {
+        return reply.code(400).send({ error: { code: 'control', message: (error as Error).message } });
+      }
+    });
+
+    app.get('/setup', async () => state.setup());
+    app.patch<{ Body: Partial<DataverseSetup> | undefined }>('/setup', async (request, reply) => {
+      try {
+        return state.setSetup(request.body ?? {});
       } catch (error) {
         return reply.code(400).send({ error: { code: 'control', message: (error as Error).message } });
       }

@@ -8,8 +8,10 @@ import type { EmulatedService, EmulatorContext } from '../shared/emulated-servic
 import { createDataverseControl } from './dataverse-control.ts';
 import { createDataverseRoutes } from './dataverse-routes.ts';
 import { createDeltaTokens, DEFAULT_DELTA_TOKEN_LIFETIME_MS } from './delta-tokens.ts';
+import { createEntityMetadata, KEY_INDEX_STATUSES, type KeyIndexStatus } from './entity-metadata.ts';
 import type { Row } from './entity-schema.ts';
 import { createLeadOperations, type QualifyResult } from './lead-operations.ts';
+import { createLeadPrivileges, LEAD_PRIVILEGES, type LeadPrivilege } from './lead-privileges.ts';
 import { type LeadRejectionRule, readLeadRejectionRules } from './lead-rejection-rules.ts';
 import {
   type CustomColumn,
@@ -50,6 +52,19 @@ export type DataverseOptions = {
    * `0x80040265` with the rule's message. Installed after `leads`, which it never sees.
    */
   rejectLeads?: readonly LeadRejectionRule[];
+  /** "Track changes" on lead. Default: on. Off: track-changes and delta requests get 400 `0x80072491`. */
+  changeTracking?: boolean;
+  /** Index status of the alternate key, as its metadata reports it. Default: Active. */
+  alternateKeyStatus?: KeyIndexStatus;
+  /** Lead privileges the application users' roles grant. Default: all of LEAD_PRIVILEGES. */
+  leadPrivileges?: readonly LeadPrivilege[];
+};
+
+/** What a person sets up in the maker portal and the admin center; changeable while the emulator runs. */
+export type DataverseSetup = {
+  changeTracking: boolean;
+  alternateKeyStatus: KeyIndexStatus;
+  leadPrivileges: LeadPrivilege[];
 };
 
 /** Parameters of the QualifyLead action, as the Web API names them. */
@@ -84,6 +99,10 @@ export type DataverseState = {
   rejectLeads(): LeadRejectionRule[];
   /** Replaces the plug-in rules (`[]` unregisters it); throws a TypeError naming a bad rule. */
   setRejectLeads(rules: unknown): LeadRejectionRule[];
+  /** Change tracking, the alternate key's index status and the lead privileges, as set up now. */
+  setup(): DataverseSetup;
+  /** Changes part of the setup; throws a TypeError naming a bad value. */
+  setSetup(changes: Partial<DataverseSetup>): DataverseSetup;
 };
 
 export function createDataverseEmulator(
@@ -133,6 +152,31 @@ export function createDataverseEmulator(
   });
   let deltaLifetime = options.deltaTokenLifetimeMs ?? DEFAULT_DELTA_TOKEN_LIFETIME_MS;
   const deltaTokens = createDeltaTokens({ now: ctx.now, lifetimeMs: () => deltaLifetime });
+  let setup: DataverseSetup = readSetup(
+    {
+      changeTracking: options.changeTracking ?? true,
+      alternateKeyStatus: options.alternateKeyStatus ?? 'Active',
+      leadPrivileges: [...(options.leadPrivileges ?? LEAD_PRIVILEGES)],
+    },
+    undefined,
+  );
+  const customColumns = new Set((options.customColumns ?? DEFAULT_CUSTOM_COLUMNS).map((c) => c.name));
+  const metadata = createEntityMetadata({
+    serviceRoot,
+    tables: new Map([
+      ['lead', { schema: leadSchema, objectTypeCode: 4, tracked: () => setup.changeTracking }],
+      ['transactioncurrency', { schema: CURRENCY_SCHEMA, objectTypeCode: 9105, tracked: () => false }],
+    ]),
+    settings: () => setup,
+    isCustom: (table, column) => table === 'lead' && customColumns.has(column),
+  });
+  const systemUserIds = new Set(applicationUsers.values());
+  const privileges = createLeadPrivileges({
+    serviceRoot,
+    businessUnitId,
+    held: () => new Set(setup.leadPrivileges),
+    isApplicationUser: (id) => systemUserIds.has(id),
+  });
   const protection = createServiceProtection({
     now: ctx.now,
     ...(options.limits ? { limits: options.limits } : {}),
@@ -147,6 +191,9 @@ export function createDataverseEmulator(
     deltaTokens,
     organizationId,
     businessUnitId,
+    metadata,
+    privileges,
+    changeTracking: () => setup.changeTracking,
   });
   const seller = { systemUserId: sellerId };
   for (const lead of options.leads ?? []) operations.create(lead, seller);
@@ -183,6 +230,11 @@ export function createDataverseEmulator(
       rejectionRules = readLeadRejectionRules(rules, leadSchema);
       return state.rejectLeads();
     },
+    setup: () => ({ ...setup, leadPrivileges: [...setup.leadPrivileges] }),
+    setSetup(changes) {
+      setup = readSetup(changes, setup);
+      return state.setup();
+    },
   };
 
   return {
@@ -208,4 +260,18 @@ export function createDataverseEmulator(
     }),
     state,
   };
+}
+
+/** `changes` over `current`, checked: a control request or an option must not leave a setup that cannot be. */
+function readSetup(changes: Partial<DataverseSetup>, current: DataverseSetup | undefined): DataverseSetup {
+  const next = { ...current, ...changes } as DataverseSetup;
+  if (typeof next.changeTracking !== 'boolean') throw new TypeError('changeTracking must be true or false');
+  if (!KEY_INDEX_STATUSES.includes(next.alternateKeyStatus))
+    throw new TypeError(`alternateKeyStatus must be one of ${KEY_INDEX_STATUSES.join(', ')}`);
+  if (
+    !Array.isArray(next.leadPrivileges) ||
+    !next.leadPrivileges.every((name) => (LEAD_PRIVILEGES as readonly string[]).includes(name))
+  )
+    throw new TypeError(`leadPrivileges must list some of ${LEAD_PRIVILEGES.join(', ')}`);
+  return { ...next, leadPrivileges: [...new Set(next.leadPrivileges)] };
 }

@@ -30,6 +30,14 @@ export const DATAVERSE_CODES = {
   unexpected: '0x80040216',
   /** A synchronous plug-in threw InvalidPluginExecutionException ("ISV code aborted the operation"). */
   pluginAborted: '0x80040265',
+  /** ChangeTrackingNotEnabledForEntity: `Prefer: odata.track-changes` on a table without tracking. */
+  changeTrackingNotEnabled: '0x80072491',
+  /** QueryBuilderNoEntity: no table of that logical name. */
+  entityNotFound: '0x80041102',
+  /** QueryBuilderNoAttribute: no column of that logical name [U: the code the platform documents]. */
+  attributeNotFound: '0x80041103',
+  /** The caller's roles lack a privilege the operation needs (e.g. prvCreateLead). */
+  privilegeMissing: '0x80042F09',
   throttledRequests: '0x80072322',
   throttledExecutionTime: '0x80072321',
   throttledConcurrency: '0x80072326',

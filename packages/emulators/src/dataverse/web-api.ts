@@ -1,7 +1,8 @@
 /**
  * The Web API resources the emulator serves, as one handler over ApiRequest/ApiResponse: `leads`
- * (CRUD, PATCH-upsert, QualifyLead, queries, paging, change tracking), the read-only
- * `transactioncurrencies`, and `WhoAmI`. Transport concerns (auth, limits, `$batch` framing) live outside.
+ * (CRUD, PATCH-upsert, QualifyLead, queries, paging, change tracking; each checked against the caller's
+ * lead privileges), the read-only `transactioncurrencies`, `WhoAmI`, the `EntityDefinitions` metadata and
+ * `RetrieveUserSetOfPrivilegesByNames`. Transport concerns (auth, limits, `$batch` framing) live outside.
  */
 import {
   type ApiRequest,
@@ -21,8 +22,10 @@ import {
 import { DATAVERSE_CODES, DataverseError, notFound, payloadError, queryError } from './dataverse-error.ts';
 import type { DeltaTokens } from './delta-tokens.ts';
 import { type RenderOptions, renderRow } from './entity-json.ts';
+import type { createEntityMetadata } from './entity-metadata.ts';
 import type { EntitySchema, Row } from './entity-schema.ts';
 import { etagOf, type LeadOperations } from './lead-operations.ts';
+import type { createLeadPrivileges } from './lead-privileges.ts';
 import type { LeadTable } from './lead-table.ts';
 import {
   formatKeyPredicate,
@@ -47,6 +50,10 @@ export type WebApiOptions = {
   deltaTokens: DeltaTokens;
   organizationId: string;
   businessUnitId: string;
+  metadata: ReturnType<typeof createEntityMetadata>;
+  privileges: ReturnType<typeof createLeadPrivileges>;
+  /** "Track changes" on lead, as the maker portal sets it. */
+  changeTracking: () => boolean;
 };
 
 export function createWebApi(options: WebApiOptions): WebApi {
@@ -94,6 +101,13 @@ export function createWebApi(options: WebApiOptions): WebApi {
     const query = parseCollectionQuery(params, leadSchema);
     const tracking =
       query.deltatoken !== undefined || prefs.trackChanges || query.skiptoken?.trackingVersion !== undefined;
+    if (tracking && !options.changeTracking()) {
+      throw new DataverseError(
+        400,
+        DATAVERSE_CODES.changeTrackingNotEnabled,
+        "Entity lead isn't enabled for change tracking.",
+      );
+    }
     if (tracking) {
       for (const option of ['$filter', '$orderby', '$top', '$expand']) {
         if (query.present.has(option))
@@ -170,7 +184,10 @@ export function createWebApi(options: WebApiOptions): WebApi {
     prefs: Preferences,
   ): ApiResponse => {
     const method = request.method;
+    const require = (privilege: Parameters<WebApiOptions['privileges']['require']>[1], name: string) =>
+      options.privileges.require(request.caller, privilege, name);
     if (!key) {
+      if (method === 'GET') require('prvReadLead', 'RetrieveMultiple');
       if (rest.length === 1 && rest[0] === '$count' && method === 'GET') {
         return {
           status: 200,
@@ -181,6 +198,7 @@ export function createWebApi(options: WebApiOptions): WebApi {
       if (rest.length > 0) throw notFoundSegment(rest[0] ?? '');
       if (method === 'GET') return listLeads(request, prefs);
       if (method === 'POST') {
+        require('prvCreateLead', 'Create');
         const row = operations.create(readJson(request), request.caller);
         const url = `${options.serviceRoot()}/leads(${row.leadid})`;
         if (prefs.returnRepresentation)
@@ -191,6 +209,7 @@ export function createWebApi(options: WebApiOptions): WebApi {
     }
     if (rest.length === 1 && rest[0] === QUALIFY_LEAD_ACTION) {
       if (method !== 'POST') throw methodNotAllowed(method);
+      require('prvWriteLead', 'QualifyLead');
       const result = operations.qualify(key, readJson(request));
       return jsonResponse(200, {
         '@odata.context': `${options.serviceRoot()}/$metadata#Collection(Microsoft.Dynamics.CRM.crmbaseentity)`,
@@ -201,8 +220,14 @@ export function createWebApi(options: WebApiOptions): WebApi {
       });
     }
     if (rest.length > 0) throw notFoundSegment(rest[0] ?? '');
-    if (method === 'GET') return retrieveLead(request, key, prefs);
+    if (method === 'GET') {
+      require('prvReadLead', 'Retrieve');
+      return retrieveLead(request, key, prefs);
+    }
     if (method === 'PATCH') {
+      // An upsert is an update of the row that exists, else a create.
+      if (operations.find(key)) require('prvWriteLead', 'Update');
+      else require('prvCreateLead', 'Create');
       const conditions = {
         ...(request.headers['if-match'] !== undefined ? { ifMatch: request.headers['if-match'] } : {}),
         ...(request.headers['if-none-match'] !== undefined
@@ -216,6 +241,7 @@ export function createWebApi(options: WebApiOptions): WebApi {
       return { status: 204, headers: { 'OData-EntityId': url }, entityUrl: url };
     }
     if (method === 'DELETE') {
+      require('prvDeleteLead', 'Delete');
       const ifMatch = request.headers['if-match'];
       operations.remove(key, ifMatch !== undefined ? { ifMatch } : {});
       return { status: 204, headers: {} };
@@ -292,6 +318,10 @@ export function createWebApi(options: WebApiOptions): WebApi {
           case 'WhoAmI':
             if (request.method !== 'GET') throw methodNotAllowed(request.method);
             return whoAmI(request.caller);
+          case 'EntityDefinitions':
+            return options.metadata.handle(request, resource);
+          case 'systemusers':
+            return options.privileges.handle(request, resource);
           default:
             throw notFoundSegment(resource.segment);
         }

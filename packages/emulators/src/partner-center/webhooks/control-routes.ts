@@ -18,6 +18,14 @@ export function controlRoutes(state: WebhooksState, now: () => number) {
     app.get('/deliveries', async () => state.deliveries());
     app.get('/counters', async () => state.counters());
     app.get('/registrations', async () => state.registrations());
+    // Another integration takes the tenant's events (gotcha G5), or a test points them elsewhere.
+    app.put<{ Params: { tenantId: string } }>('/registrations/:tenantId', async (request, reply) => {
+      try {
+        return state.registerAs(request.params.tenantId, request.body);
+      } catch (error) {
+        return reply.code(400).send({ error: (error as Error).message });
+      }
+    });
     app.get('/signing-root.pem', async (_request, reply) =>
       reply.header('content-type', 'application/x-pem-file').send(state.signingRootPem),
     );

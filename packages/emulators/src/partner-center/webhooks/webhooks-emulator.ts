@@ -10,6 +10,7 @@ import { controlRoutes } from './control-routes.ts';
 import type { DeliveryRecord } from './delivery-record.ts';
 import { createNotificationDispatcher, type DispatchCounters } from './notification-dispatcher.ts';
 import type { ReferralChange } from './notification-source.ts';
+import { parseRegistrationBody } from './registration-body.ts';
 import { registrationRoutes } from './registration-routes.ts';
 import { createRegistrations, type Registration } from './registrations.ts';
 import { createSigningChain } from './signing-chain.ts';
@@ -42,6 +43,12 @@ export type WebhooksState = {
   signingRootPem: string;
   /** By tenant id. */
   registrations(): Record<string, Registration>;
+  /**
+   * Registers as another integration would (Microsoft's co-sell connector, a second connector): the
+   * tenant's one registration now sends its events to that URL. Body as the API's POST/PUT takes it.
+   * Throws a TypeError saying what is wrong with the body.
+   */
+  registerAs(tenantId: string, body: unknown): Registration;
   knobs(): WebhooksKnobs;
   setKnobs(patch: Partial<WebhooksKnobs>): WebhooksKnobs;
   close(): Promise<void>;
@@ -88,6 +95,11 @@ export async function createWebhooksEmulator(
     idle: () => dispatcher.idle(),
     signingRootPem: chain.rootPem,
     registrations: () => registrations.all(),
+    registerAs(tenantId, body) {
+      const parsed = parseRegistrationBody(body);
+      if (!parsed.ok) throw new TypeError(parsed.description);
+      return registrations.put(tenantId, parsed.value);
+    },
     knobs: () => ({ ...knobs }),
     setKnobs(patch) {
       knobs = { ...knobs, ...patch };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { crmConfigSchema } from '../crm/crm-config.ts';
 import { INGRESS_DEFAULTS } from '../ingress/ingress-defaults.ts';
+import { mappingConfigSchema } from '../mapping/mapping-config-schema.ts';
 import { QUEUE_DEFAULTS } from '../store/queue-defaults.ts';
 import { SELECT_ALL, SELECTABLE_DIRECTIONS, SELECTABLE_STATUSES } from '../sync/selection-policy.ts';
 import { proxyTrustSchema } from './proxy-trust.ts';
@@ -111,6 +112,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   crm: crmConfigSchema.prefault({}),
+  mapping: mappingConfigSchema.prefault({}),
   tls: z
     .strictObject({
       extraCaFile: z

@@ -31,6 +31,13 @@ export type LeadAddress = {
 };
 
 /**
+ * Fields of the partner's own CRM (a Dataverse custom column, a Salesforce `Deal_Size__c`, a HubSpot
+ * property) by their CRM name, filled by the `mapping.extra` configuration; adapters write them verbatim
+ * after their own fields.
+ */
+export type LeadExtraFields = Record<string, string | number | boolean | null>;
+
+/**
  * The CRM-neutral lead we write for one referral. Lengths are not CRM-limited here: adapters apply their
  * column limits (see `applyFieldLimits` in src/mapping), except the description, capped at 2000 characters
  * (the smallest memo among the supported CRMs).
@@ -50,6 +57,8 @@ export type LeadDraft = {
   /** `YYYY-MM-DD`: a date, not an instant — the calendar date of the referral's closing time as written. */
   estimatedCloseDate: string | null;
   source: LeadSource;
+  /** Absent when the mapping has none, so a draft without extras hashes exactly as before they existed. */
+  extra?: LeadExtraFields;
 };
 
 /**

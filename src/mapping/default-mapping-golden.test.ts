@@ -6,15 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseReferral } from '../partner-center/referral-schema.ts';
+import { compileMapping } from './compile-mapping.ts';
+import { DEFAULT_MAPPING } from './default-mapping.ts';
 import { canonicalJson } from './lead-hash.ts';
-import { mapReferralToLead } from './map-referral-to-lead.ts';
+import { type MappedLead, mapReferralToLead } from './map-referral-to-lead.ts';
 import { referralUrl, referralVariants, sampleReferral } from './test-support.ts';
 
-function mappedLines(): string {
+function mappedLines(map: typeof mapReferralToLead): string {
   const referrals = [sampleReferral(), ...referralVariants(100, 7).map((raw) => parseReferral(raw))];
   return referrals
     .map((referral) => {
-      const { draft, warnings } = mapReferralToLead(referral, { referralUrl });
+      const { draft, warnings }: MappedLead = map(referral, { referralUrl });
       return canonicalJson({ draft, warnings });
     })
     .join('\n');
@@ -22,6 +24,11 @@ function mappedLines(): string {
 
 describe('the default mapping', () => {
   it('maps the sample referrals to exactly the drafts and warnings recorded from the hand-written mapping', async () => {
-    await expect(`${mappedLines()}\n`).toMatchFileSnapshot('./default-mapping.golden.jsonl');
+    await expect(`${mappedLines(mapReferralToLead)}\n`).toMatchFileSnapshot('./default-mapping.golden.jsonl');
+  });
+
+  it('gives the same drafts when a partner writes the whole default out as configuration', async () => {
+    const configured = compileMapping(structuredClone(DEFAULT_MAPPING));
+    await expect(`${mappedLines(configured.toLead)}\n`).toMatchFileSnapshot('./default-mapping.golden.jsonl');
   });
 });

@@ -27,6 +27,7 @@ const fieldChanges: [string, (d: LeadDraft) => LeadDraft][] = [
   ['estimatedAmount', (d) => ({ ...d, estimatedAmount: 250000.01 })],
   ['currencyCode', (d) => ({ ...d, currencyCode: 'EUR' })],
   ['estimatedCloseDate', (d) => ({ ...d, estimatedCloseDate: '2025-10-01' })],
+  ['an extra CRM field appearing', (d) => ({ ...d, extra: { new_dealsize: 250000 } })],
 ];
 
 describe('leadHash', () => {
@@ -54,6 +55,13 @@ describe('leadHash', () => {
 
   it.each(fieldChanges)('changes when %s changes', (_field, change) => {
     expect(leadHash(change(draft()))).not.toBe(leadHash(draft()));
+  });
+
+  it('changes when an extra CRM field changes value', () => {
+    const withExtra = (value: number | null): LeadDraft => ({ ...draft(), extra: { new_dealsize: value } });
+
+    expect(leadHash(withExtra(1))).not.toBe(leadHash(withExtra(2)));
+    expect(leadHash(withExtra(null))).not.toBe(leadHash(withExtra(0)));
   });
 
   it('is a SHA-256 hex digest', () => {

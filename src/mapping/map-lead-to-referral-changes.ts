@@ -67,12 +67,19 @@ function statusChange(
   const key = statusPairKey(from);
   // An odd pair (e.g. New/Won) is Partner Center's to sort out; no move from it is known to be legal.
   if (key === undefined) return undefined;
-  const target = mapping.table[lead.phase][key];
+  // The CRM's own status is the finer reading of the lead: its row, where it has one, wins.
+  const byCrmStatus = Object.hasOwn(mapping.crmStatus, lead.crmStatus)
+    ? mapping.crmStatus[lead.crmStatus]?.[key]
+    : undefined;
+  const target = byCrmStatus ?? mapping.table[lead.phase][key];
   if (target === 'keep') return undefined;
   const to = parseStatusPairKey(target);
+  // Enforced here too, whatever the configuration says: a move Partner Center forbids is never sent.
   if (sameStatusPair(from, to) || !isLegalTransition(from, to)) return undefined;
 
-  const reason = cleanText(lead.reason);
+  const reason = Object.hasOwn(mapping.reasons, lead.crmStatus)
+    ? cleanText(mapping.reasons[lead.crmStatus])
+    : cleanText(lead.reason);
   return to.status === 'Closed' && mapping.writeStatusReason && reason !== null
     ? { from, to, statusReason: reason }
     : { from, to };

@@ -4,7 +4,7 @@
  */
 export type MappingWarning = {
   code: MappingWarningCode;
-  /** The LeadDraft field concerned, dotted (`address.country`). */
+  /** The LeadDraft field concerned, dotted (`address.country`; an extra CRM field as `extra.<name>`). */
   field: string;
   detail: string;
 };
@@ -18,8 +18,10 @@ export type MappingWarningCode =
   | 'email_invalid'
   | 'country_unrecognised'
   | 'currency_invalid'
+  | 'amount_invalid'
   | 'amount_without_currency'
   | 'close_date_invalid'
   | 'description_truncated'
+  | 'date_invalid'
   | 'field_truncated'
   | 'field_too_long';

@@ -15,8 +15,18 @@ export type StatusMappingTable = {
   readonly [P in LeadPhase]: { readonly [K in StatusPairKey]: StatusTarget };
 };
 
+/** A row of overrides: for some referral status pairs, the target. */
+export type StatusMappingRow = { readonly [K in StatusPairKey]?: StatusTarget };
+
 export type StatusMapping = {
   table: StatusMappingTable;
+  /**
+   * Rows by the CRM's own status value (`LeadState.crmStatus`: a Dataverse statuscode such as "7", a
+   * Salesforce Lead Status such as "Working - Contacted"), laid over the row of the lead's phase.
+   */
+  crmStatus: Readonly<Record<string, StatusMappingRow>>;
+  /** `statusReason` by the CRM's own status, written instead of the lead's own reason. */
+  reasons: Readonly<Record<string, string>>;
   /** Send the lead's reason (e.g. why it was disqualified) as `statusReason` when closing the referral. */
   writeStatusReason: boolean;
   /**
@@ -56,6 +66,8 @@ export const defaultStatusTable: StatusMappingTable = {
 
 export const defaultStatusMapping: StatusMapping = {
   table: defaultStatusTable,
+  crmStatus: {},
+  reasons: {},
   writeStatusReason: true,
   replaceExternalReferenceId: true,
 };
@@ -66,31 +78,57 @@ const phaseOverridesSchema = z.partialRecord(z.enum(STATUS_PAIR_KEYS), statusTar
 /** The config shape for overriding the defaults; unknown phases or pairs are rejected by name. */
 export const statusMappingOverridesSchema = z.strictObject({
   table: z.partialRecord(z.enum(LEAD_PHASES), phaseOverridesSchema).optional(),
+  crmStatus: z.record(z.string().min(1), phaseOverridesSchema).optional(),
+  reasons: z.record(z.string().min(1), z.string().trim().min(1)).optional(),
   writeStatusReason: z.boolean().optional(),
   replaceExternalReferenceId: z.boolean().optional(),
 });
 export type StatusMappingOverrides = z.input<typeof statusMappingOverridesSchema>;
 
+/** A row that could never apply; `phase` for a row of the table, `crmStatus` for a CRM status's row. */
 export type StatusMappingProblem = {
   code: 'illegal_transition' | 'closed_is_final';
-  phase: LeadPhase;
+  phase?: LeadPhase;
+  crmStatus?: string;
   from: StatusPairKey;
   to: StatusPairKey;
 };
 
 /** Rows that could never be applied: a move §2.4 forbids, or any move out of a Closed referral. */
-export function findStatusMappingProblems(table: StatusMappingTable): StatusMappingProblem[] {
-  return LEAD_PHASES.flatMap((phase) =>
-    STATUS_PAIR_KEYS.flatMap((from): StatusMappingProblem[] => {
-      const to = table[phase][from];
-      if (to === 'keep' || to === from) return [];
-      if (parseStatusPairKey(from).status === 'Closed') return [{ code: 'closed_is_final', phase, from, to }];
-      if (!isLegalTransition(parseStatusPairKey(from), parseStatusPairKey(to))) {
-        return [{ code: 'illegal_transition', phase, from, to }];
-      }
-      return [];
-    }),
-  );
+export function findStatusMappingProblems(
+  table: StatusMappingTable,
+  crmStatus: StatusMapping['crmStatus'] = {},
+): StatusMappingProblem[] {
+  return [
+    ...LEAD_PHASES.flatMap((phase) => rowProblems(table[phase], { phase })),
+    ...Object.entries(crmStatus).flatMap(([status, row]) => rowProblems(row, { crmStatus: status })),
+  ];
+}
+
+function rowProblems(
+  row: StatusMappingRow,
+  where: { phase: LeadPhase } | { crmStatus: string },
+): StatusMappingProblem[] {
+  return STATUS_PAIR_KEYS.flatMap((from): StatusMappingProblem[] => {
+    const to = row[from];
+    if (to === undefined || to === 'keep' || to === from) return [];
+    const code = transitionProblem(from, to);
+    return code ? [{ code, ...where, from, to }] : [];
+  });
+}
+
+function transitionProblem(from: StatusPairKey, to: StatusPairKey): StatusMappingProblem['code'] | undefined {
+  if (parseStatusPairKey(from).status === 'Closed') return 'closed_is_final';
+  if (!isLegalTransition(parseStatusPairKey(from), parseStatusPairKey(to))) return 'illegal_transition';
+  return undefined;
+}
+
+/** Why a problem row can never apply, in Partner Center's terms. */
+export function describeStatusMappingProblem(problem: StatusMappingProblem): string {
+  const move = `${problem.from} → ${problem.to}`;
+  return problem.code === 'closed_is_final'
+    ? `${move}: a Closed referral is final, Partner Center allows no move out of it`
+    : `${move}: Partner Center does not allow a referral to move from ${parseStatusPairKey(problem.from).status} to ${parseStatusPairKey(problem.to).status}`;
 }
 
 export class StatusMappingInvalidError extends Error {
@@ -98,7 +136,9 @@ export class StatusMappingInvalidError extends Error {
   readonly problems: readonly StatusMappingProblem[];
 
   constructor(problems: readonly StatusMappingProblem[]) {
-    const rows = problems.map((p) => `${p.phase}: ${p.from} → ${p.to} (${p.code})`).join('; ');
+    const rows = problems
+      .map((p) => `${p.phase ?? `CRM status ${p.crmStatus}`}: ${p.from} → ${p.to} (${p.code})`)
+      .join('; ');
     super(`the lead → referral status mapping has rows that can never apply: ${rows}`);
     this.name = 'StatusMappingInvalidError';
     this.problems = problems;
@@ -113,10 +153,13 @@ export function resolveStatusMapping(overrides: StatusMappingOverrides = {}): St
     qualified: { ...defaultStatusTable.qualified, ...parsed.table?.qualified },
     disqualified: { ...defaultStatusTable.disqualified, ...parsed.table?.disqualified },
   };
-  const problems = findStatusMappingProblems(table);
+  const crmStatus = { ...defaultStatusMapping.crmStatus, ...parsed.crmStatus };
+  const problems = findStatusMappingProblems(table, crmStatus);
   if (problems.length > 0) throw new StatusMappingInvalidError(problems);
   return {
     table,
+    crmStatus,
+    reasons: { ...defaultStatusMapping.reasons, ...parsed.reasons },
     writeStatusReason: parsed.writeStatusReason ?? defaultStatusMapping.writeStatusReason,
     replaceExternalReferenceId:
       parsed.replaceExternalReferenceId ?? defaultStatusMapping.replaceExternalReferenceId,

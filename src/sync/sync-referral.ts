@@ -9,7 +9,13 @@
  */
 import { type LeadDraft, type LeadState, type ReferralKey, toReferralKey } from '../core/index.ts';
 import { type CrmAdapter, LeadClosedError } from '../crm/crm-adapter.ts';
-import { leadHash, mapLeadToReferralChanges, mapReferralToLead, toJsonPatch } from '../mapping/index.ts';
+import {
+  defaultLeadMapping,
+  type LeadMapping,
+  leadHash,
+  mapLeadToReferralChanges,
+  toJsonPatch,
+} from '../mapping/index.ts';
 import { RemoteError } from '../net/remote-error.ts';
 import type { Referral } from '../partner-center/referral-schema.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
@@ -22,6 +28,8 @@ export type SyncDependencies = {
   crm: CrmAdapter;
   store: Store;
   writeBack: boolean;
+  /** The referral ⇄ lead mapping (`compileMapping(config.mapping)`); the default when absent. */
+  mapping?: LeadMapping;
   /** Which referrals to sync at all (`sync.select`); every referral when absent. */
   select?: SelectionPolicy;
   now?: () => number;
@@ -112,7 +120,9 @@ export async function syncReferral(
     };
 
     for (let attempt = 1; ; attempt++) {
-      const { draft, warnings } = mapReferralToLead(referral, { referralUrl: deps.referrals.urlOf });
+      const { draft, warnings } = (deps.mapping ?? defaultLeadMapping()).toLead(referral, {
+        referralUrl: deps.referrals.urlOf,
+      });
       if (warnings.length > 0) step('map-lead', 'warnings', { warnings: warnings.map((w) => w.code) });
       const hash = leadHash(draft);
 
@@ -207,7 +217,7 @@ async function writeBack(
   deps: SyncDependencies,
   step: Step,
 ): Promise<WriteBackResult> {
-  const changes = mapLeadToReferralChanges(referral, state);
+  const changes = mapLeadToReferralChanges(referral, state, (deps.mapping ?? defaultLeadMapping()).status);
   const operations = changes ? toJsonPatch(changes) : [];
   if (operations.length === 0) {
     // Also after a 412: the re-read referral needs nothing (someone else wrote it, or it closed).

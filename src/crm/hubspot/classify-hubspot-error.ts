@@ -25,8 +25,13 @@ export type ClassifyOptions = {
   tokenKey: string;
 };
 
-/** The ten-second window HubSpot counts in, when a 429 does not say (`X-HubSpot-RateLimit-Interval-Milliseconds`). */
-export const TEN_SECONDLY_PAUSE_MS = 10_000;
+/**
+ * A short pause after a ten-secondly 429. HubSpot's window rolls, so room frees as older calls age out of
+ * it; our own limiter already keeps the connector to its share, so a 429 means other integrations took
+ * the rest for a moment. Pausing for the whole interval (10 s) on every 429 would stall the connector
+ * whenever a neighbour bursts.
+ */
+export const TEN_SECONDLY_PAUSE_MS = 1_000;
 /** Search's own limit is per second. */
 export const SECONDLY_PAUSE_MS = 1_000;
 /** 423 Locked: a record being merged or imported; HubSpot asks for about two seconds (§C5). */
@@ -88,9 +93,7 @@ export function classifyHubSpotError(
       code: 'hubspot_throttled',
       retryAfterMs:
         parseRetryAfter(headers['retry-after']) ??
-        (policy === 'SECONDLY'
-          ? SECONDLY_PAUSE_MS
-          : (positive(headers['x-hubspot-ratelimit-interval-milliseconds']) ?? TEN_SECONDLY_PAUSE_MS)),
+        (policy === 'SECONDLY' ? SECONDLY_PAUSE_MS : TEN_SECONDLY_PAUSE_MS),
     });
   }
   if (status === 423)
@@ -161,9 +164,4 @@ function requiredScopes(errors: unknown): string[] {
     const scopes = item?.context?.requiredGranularScopes ?? item?.context?.requiredScopes;
     return Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
   });
-}
-
-function positive(value: string | undefined): number | undefined {
-  const n = Number(value);
-  return value !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 }

@@ -12,18 +12,20 @@ export function crmLeads(world: EmulatorWorld, crm: Config['crm']): CrmLead[] {
     typeof record[field] === 'string' ? (record[field] as string) : null;
   switch (crm.kind) {
     case 'dynamics':
-      return world.dataverse
-        .leads()
-        .map((lead) => ({
-          leadid: String(lead.leadid),
-          referralKey: keyOf(lead, crm.dynamics.referralIdColumn),
-        }));
+      return world.dataverse.leads().map((lead) => ({
+        leadid: String(lead.leadid),
+        referralKey: keyOf(lead, crm.dynamics.referralIdColumn),
+      }));
+    case 'hubspot':
+      // The record a referral becomes: a lead or a deal (`crm.hubspot.object`), keyed by its unique property.
+      return world.hubspot.objects(crm.hubspot.object).map((record) => ({
+        leadid: record.id,
+        referralKey: record.properties[crm.hubspot.referralIdProperty] ?? null,
+      }));
     case 'salesforce':
-      return world.salesforce
-        .leads()
-        .map((lead) => ({
-          leadid: String(lead.Id),
-          referralKey: keyOf(lead, crm.salesforce.referralIdField),
-        }));
+      return world.salesforce.leads().map((lead) => ({
+        leadid: String(lead.Id),
+        referralKey: keyOf(lead, crm.salesforce.referralIdField),
+      }));
   }
 }

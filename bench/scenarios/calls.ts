@@ -31,7 +31,7 @@ const LIST_ENDPOINT = 'GET /v1.0/engagements/referrals';
 /** Per emulated CRM: the service its calls are counted under, its change-feed and token endpoints. */
 const CRM_COUNTING: Record<
   EmulatedCrm,
-  { service: 'dataverse' | 'salesforce'; changeFeed: string; token?: string }
+  { service: 'dataverse' | 'salesforce' | 'hubspot'; changeFeed: string; token?: string }
 > = {
   dynamics: { service: 'dataverse', changeFeed: 'GET /leads' },
   salesforce: {
@@ -39,6 +39,7 @@ const CRM_COUNTING: Record<
     changeFeed: 'GET /services/data/v62.0/query',
     token: 'POST /services/oauth2/token',
   },
+  hubspot: { service: 'hubspot', changeFeed: 'POST /crm/v3/objects/:objectType/search' },
 };
 
 export type CallsRun = { single: Record<PhaseName, PhaseCounts>; many: Record<PhaseName, PhaseCounts> };
@@ -57,6 +58,8 @@ export type CallsFigures = {
   runs: CallsRun[];
   /** The same headline figures with Salesforce as the CRM (one run, `manyReferrals` at once). */
   salesforce?: CrmCallsFigures;
+  /** And with HubSpot (leads): the contact makes a new referral one call more than Dynamics. */
+  hubspot?: CrmCallsFigures;
 };
 
 export type CrmCallsFigures = {
@@ -70,6 +73,7 @@ export type CrmCallsFigures = {
 export async function runCalls(ctx: ScenarioContext): Promise<CallsFigures> {
   const many = ctx.quick ? 50 : 1_000;
   const salesforce = await runCrmCalls(ctx, 'salesforce', many);
+  const hubspot = await runCrmCalls(ctx, 'hubspot', many);
   const runs: CallsRun[] = [];
   let warmUpTokens = 0;
   const connected = await startConnectedWorld(ctx, 'calls', {
@@ -115,6 +119,7 @@ export async function runCalls(ctx: ScenarioContext): Promise<CallsFigures> {
     manyReferrals: many,
     runs,
     salesforce,
+    hubspot,
   };
 }
 

@@ -5,7 +5,7 @@
  * --write-config` writes it as YAML, the demo and the benchmarks pass it as overrides.
  */
 
-import { DEV_SALESFORCE } from './credentials.ts';
+import { DEV_HUBSPOT, DEV_SALESFORCE } from './credentials.ts';
 import { DEFAULT_LIMITS, type ServiceProtectionLimits } from './dataverse/index.ts';
 import type { EmulatorWorld } from './world.ts';
 
@@ -29,13 +29,16 @@ export type ConnectorConfigOptions = {
   crm?: EmulatedCrm;
 };
 
-export const EMULATED_CRMS = ['dynamics', 'salesforce'] as const;
+export const EMULATED_CRMS = ['dynamics', 'salesforce', 'hubspot'] as const;
 export type EmulatedCrm = (typeof EMULATED_CRMS)[number];
 
 export type ConnectorConfigWorld = Pick<
   EmulatorWorld,
   'urls' | 'dataverseOrgUrl' | 'credentials' | 'certificateHost' | 'tlsCaPem'
-> & { dataverse: Pick<EmulatorWorld['dataverse'], 'limits'> };
+> & {
+  dataverse: Pick<EmulatorWorld['dataverse'], 'limits'>;
+  hubspot: Pick<EmulatorWorld['hubspot'], 'limits'>;
+};
 
 export function connectorSettings(
   world: ConnectorConfigWorld,
@@ -130,6 +133,32 @@ export function connectorSettings(
 }
 
 function crmSettings(world: ConnectorConfigWorld, crm: EmulatedCrm): ConnectorSetting[] {
+  if (crm === 'hubspot') {
+    const limits = world.hubspot.limits();
+    return [
+      { key: 'crm.kind', value: 'hubspot', why: 'leads go to the emulated HubSpot portal' },
+      {
+        key: 'crm.hubspot.baseUrl',
+        value: world.urls.hubspot,
+        why: 'the emulated portal stands in for https://api.hubapi.com',
+      },
+      {
+        key: 'crm.hubspot.accessToken',
+        value: DEV_HUBSPOT.accessToken,
+        why: "the emulated portal's private-app token (a well-known development value, every scope)",
+      },
+      {
+        key: 'crm.hubspot.limits.requestsPerTenSeconds',
+        value: limits.tenSecondly,
+        why: "the emulated portal's per-10-second budget",
+      },
+      {
+        key: 'crm.hubspot.limits.share',
+        value: 1,
+        why: 'no other integration uses the emulated portal, so the connector may take its whole budget',
+      },
+    ];
+  }
   if (crm === 'salesforce') {
     return [
       { key: 'crm.kind', value: 'salesforce', why: 'leads go to the emulated Salesforce org' },

@@ -92,8 +92,12 @@ const referralId = (object: string): PropertyInput => ({
   hasUniqueValue: true,
 });
 
-/** The portal admin's setup the connector expects: a unique `referral_id` on leads and deals. */
+/**
+ * The portal admin's setup the connector expects: a unique `referral_id` on leads and deals, and on
+ * contacts for a referral's contact without an e-mail address.
+ */
 export const DEFAULT_CUSTOM_PROPERTIES: Partial<Record<ObjectName, readonly PropertyInput[]>> = {
+  contacts: [referralId('contact')],
   leads: [referralId('lead')],
   deals: [referralId('deal')],
 };

@@ -5,8 +5,13 @@
 import { type ColumnDef, createSchema, type EntitySchema } from './entity-schema.ts';
 import { LEAD_STATES, LEAD_STATUSES } from './lead-status.ts';
 
-/** A custom String column the organization added to `lead`. */
-export type CustomColumn = { name: string; maxLength: number };
+/**
+ * A custom column the organization added to `lead`: text (String of `maxLength`, the default), or a
+ * Currency (`money`), Floating Point Number (`double`), Whole Number (`integer`) or Yes/No (`boolean`).
+ */
+export type CustomColumn =
+  | { name: string; maxLength: number; type?: 'string' | 'memo' }
+  | { name: string; type: 'money' | 'double' | 'integer' | 'boolean' };
 
 export const DEFAULT_CUSTOM_COLUMNS: readonly CustomColumn[] = [
   { name: 'new_referralid', maxLength: 100 },
@@ -83,7 +88,10 @@ export function createLeadSchema(
   customColumns: readonly CustomColumn[] = DEFAULT_CUSTOM_COLUMNS,
   alternateKey: readonly string[] = DEFAULT_ALTERNATE_KEY,
 ): EntitySchema {
-  const custom = customColumns.map((c) => text(c.name, c.maxLength));
+  const custom = customColumns.map(
+    (c): ColumnDef =>
+      'maxLength' in c ? { name: c.name, type: c.type ?? 'string', maxLength: c.maxLength } : c,
+  );
   const schema = createSchema('leads', 'lead', 'leadid', [...LEAD_COLUMNS, ...custom], alternateKey);
   for (const column of alternateKey) {
     if (!schema.columns.has(column)) {

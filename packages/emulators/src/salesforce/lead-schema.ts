@@ -9,11 +9,17 @@ import type { LeadStatuses } from './lead-statuses.ts';
 import { KEY_PREFIXES } from './salesforce-ids.ts';
 import { createSObjectType, type FieldDef, picklistOf, type SObjectType } from './sobject-type.ts';
 
-/** A custom text field the org added to Lead. */
-export type SalesforceCustomField = {
+/**
+ * A custom field the org added to Lead: Text (the default, `length` 1–255), or a Number (`double`),
+ * Currency or Checkbox (`boolean`) field; numbers take `precision` (total digits, ≤ 18) and `scale`.
+ */
+export type SalesforceCustomField = SalesforceCustomTextField | SalesforceCustomValueField;
+
+export type SalesforceCustomTextField = {
   /** API name, ending in `__c`. */
   name: string;
   label?: string;
+  type?: 'string';
   /** Maximum characters (Text fields take 1–255). */
   length: number;
   /** External ID: an upsert key, addressable as `/sobjects/Lead/<name>/<value>`. */
@@ -22,6 +28,15 @@ export type SalesforceCustomField = {
   unique?: boolean;
   /** Unique values compare case-sensitively (only meaningful with `unique`). */
   caseSensitive?: boolean;
+};
+
+export type SalesforceCustomValueField = {
+  name: string;
+  label?: string;
+  type: 'double' | 'currency' | 'boolean';
+  /** Numbers: total digits (default 18) and digits after the point (default 2). */
+  precision?: number;
+  scale?: number;
 };
 
 export const DEFAULT_CUSTOM_FIELDS: readonly SalesforceCustomField[] = [
@@ -126,8 +141,14 @@ export function createLeadType(settings: LeadSchemaSettings): SObjectType {
     if (!/^[A-Za-z][A-Za-z0-9_]*__c$/.test(custom.name) || custom.name.includes('___')) {
       throw new Error(`customFields: "${custom.name}" is not a custom field API name (Name__c)`);
     }
-    if (custom.length < 1 || custom.length > 255)
+    if ('length' in custom && (custom.length < 1 || custom.length > 255))
       throw new Error(`customFields: ${custom.name} length must be 1–255`);
+    if (
+      'precision' in custom &&
+      custom.precision !== undefined &&
+      (custom.precision < 1 || custom.precision > 18)
+    )
+      throw new Error(`customFields: ${custom.name} precision must be 1–18`);
   }
   const countries = countryCatalog();
   const statusValues = () =>
@@ -322,23 +343,45 @@ export function createLeadType(settings: LeadSchemaSettings): SObjectType {
       defaultedOnCreate: true,
     },
     { name: 'LastActivityDate', label: 'Last Activity', type: 'date', ...READ_ONLY },
-    ...settings.customFields.map(
-      (custom): FieldDef => ({
-        ...text(
-          custom.name,
-          custom.label ?? custom.name.replace(/__c$/, '').replaceAll('_', ' '),
-          custom.length,
-        ),
-        custom: true,
-        externalId: custom.externalId ?? false,
-        unique: custom.unique ?? false,
-        caseSensitive: custom.caseSensitive ?? false,
-        idLookup: (custom.externalId ?? false) || (custom.unique ?? false),
-      }),
-    ),
+    ...settings.customFields.map(customFieldDef),
   ];
   return createSObjectType(
     { name: 'Lead', label: 'Lead', labelPlural: 'Leads', keyPrefix: KEY_PREFIXES.Lead },
     fields,
   );
+}
+
+function customFieldDef(custom: SalesforceCustomField): FieldDef {
+  const label = custom.label ?? custom.name.replace(/__c$/, '').replaceAll('_', ' ');
+  if ('length' in custom) {
+    return {
+      ...text(custom.name, label, custom.length),
+      custom: true,
+      externalId: custom.externalId ?? false,
+      unique: custom.unique ?? false,
+      caseSensitive: custom.caseSensitive ?? false,
+      idLookup: (custom.externalId ?? false) || (custom.unique ?? false),
+    };
+  }
+  if (custom.type === 'boolean') {
+    // A Checkbox is never null: unchecked by default, as on a standard boolean field.
+    return {
+      name: custom.name,
+      label,
+      type: 'boolean',
+      ...WRITABLE,
+      nillable: false,
+      defaultedOnCreate: true,
+      custom: true,
+    };
+  }
+  return {
+    name: custom.name,
+    label,
+    type: custom.type,
+    precision: custom.precision ?? 18,
+    scale: custom.scale ?? 2,
+    ...WRITABLE,
+    custom: true,
+  };
 }

@@ -33,6 +33,13 @@ describe('toLeadColumns', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('writes the organization’s own columns verbatim after its own, a null as a clear', () => {
+    const draft = { ...leadDraft(), extra: { new_dealsize: 250000, new_segment: null, leadsourcecode: 8 } };
+    const { columns } = toLeadColumns(draft, { referralUrlColumn: 'new_referralurl' });
+
+    expect(columns).toMatchObject({ new_dealsize: 250000, new_segment: null, leadsourcecode: 8 });
+  });
+
   it('never repeats the referral id (the alternate key) in the body', () => {
     const { columns } = toLeadColumns(leadDraft(), { referralUrlColumn: 'new_referralurl' });
     expect(Object.values(columns)).not.toContain(leadDraft().referralId);

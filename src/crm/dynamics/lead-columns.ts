@@ -49,5 +49,7 @@ export function toLeadColumns(
     columns.estimatedamount = draft.estimatedAmount;
   }
   if (options.referralUrlColumn) columns[options.referralUrlColumn] = draft.referralUrl;
+  // The organization's own columns (mapping.extra), verbatim and last: one named like ours replaces it.
+  Object.assign(columns, draft.extra);
   return { columns, warnings };
 }

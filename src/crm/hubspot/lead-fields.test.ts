@@ -55,6 +55,23 @@ describe('LeadDraft → HubSpot lead or deal', () => {
     expect(properties).toEqual({ hs_lead_name: draft.topic, referral_url: draft.referralUrl });
   });
 
+  it('writes the portal’s own properties on the record as text, a null as a clear, and none empty on create', () => {
+    const draft = { ...leadDraft(), extra: { deal_size: 250000, strategic: true, segment: null } };
+    expect(toRecordProperties(draft, leads)).toMatchObject({
+      deal_size: '250000',
+      strategic: 'true',
+      segment: '',
+    });
+    const created = toCreateProperties(draft, {
+      ...leads,
+      referralIdProperty: 'referral_id',
+      pipeline: 'lead-pipeline-id',
+      initialStage: 'new-stage-id',
+    });
+    expect(created).toMatchObject({ deal_size: '250000', strategic: 'true' });
+    expect(created).not.toHaveProperty('segment');
+  });
+
   it('writes a deal’s amount without exponent, its close date at noon UTC, and clears what the referral lacks', () => {
     expect(toRecordProperties(leadDraft({ estimatedAmount: 1234.5 }), deals)).toMatchObject({
       dealname: 'Northwind Traders - Azure migration',

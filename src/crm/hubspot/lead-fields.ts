@@ -64,6 +64,10 @@ export function toRecordProperties(draft: LeadDraft, options: RecordFieldOptions
     if (amount !== undefined) properties.amount = amount;
   }
   if (options.referralUrlProperty) properties[options.referralUrlProperty] = draft.referralUrl;
+  // The portal's own properties (mapping.extra) on the lead or deal, last: one named like ours replaces it.
+  // HubSpot takes every value as text, and "" clears one.
+  for (const [name, value] of Object.entries(draft.extra ?? {}))
+    properties[name] = value === null ? '' : String(value);
   return properties;
 }
 

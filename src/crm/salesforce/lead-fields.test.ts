@@ -28,6 +28,15 @@ describe('LeadDraft → Salesforce Lead fields', () => {
     expect(fields).not.toHaveProperty('Referral_Id__c');
   });
 
+  it('writes the org’s own fields verbatim after its own, a null as a clear', () => {
+    const draft = { ...leadDraft(), extra: { Deal_Size__c: 250000, Strategic__c: true, Segment__c: null } };
+    expect(toLeadFields(draft, options).fields).toMatchObject({
+      Deal_Size__c: 250000,
+      Strategic__c: true,
+      Segment__c: null,
+    });
+  });
+
   it("fills the required LastName and Company with Salesforce's own placeholder when the referral has none", () => {
     const draft = leadDraft({ companyName: null, contact: { ...leadDraft().contact, lastName: null } });
     expect(toLeadFields(draft, options).fields).toMatchObject({

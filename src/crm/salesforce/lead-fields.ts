@@ -42,5 +42,7 @@ export function toLeadFields(
     LeadSource: options.leadSource,
   };
   if (options.referralUrlField) fields[options.referralUrlField] = draft.referralUrl;
+  // The org's own fields (mapping.extra), verbatim and last: one named like ours replaces it.
+  Object.assign(fields, draft.extra);
   return { fields, warnings };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { DataverseOptions, FaultSettings } from '@referral-connector/emulators';
 import {
   DEV_CREDENTIALS,
+  DEV_HUBSPOT,
   DEV_SALESFORCE,
   type EmulatorWorld,
   startEmulators,
@@ -29,7 +30,7 @@ export type ChaosWorldOptions = {
   reorderHoldMs: number;
   rejectLeads?: DataverseOptions['rejectLeads'];
   /** Which emulated CRM receives the leads; Dynamics 365 unless said. */
-  crm?: 'dynamics' | 'salesforce';
+  crm?: 'dynamics' | 'salesforce' | 'hubspot';
   /** Connector configuration beyond the world's URLs and credentials, as nested YAML. */
   connector: Record<string, unknown>;
 };
@@ -80,16 +81,25 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
         trustedRootsFile: signingRootFile,
       },
       crm:
-        options.crm === 'salesforce'
+        options.crm === 'hubspot'
           ? {
-              kind: 'salesforce',
-              salesforce: {
-                instanceUrl: world.urls.salesforce,
-                clientId: DEV_SALESFORCE.clientId,
-                clientSecret: DEV_SALESFORCE.clientSecret,
+              kind: 'hubspot',
+              hubspot: {
+                baseUrl: world.urls.hubspot,
+                accessToken: DEV_HUBSPOT.accessToken,
+                limits: { requestsPerTenSeconds: world.hubspot.limits().tenSecondly, share: 1 },
               },
             }
-          : { dynamics: { url: world.dataverseOrgUrl } },
+          : options.crm === 'salesforce'
+            ? {
+                kind: 'salesforce',
+                salesforce: {
+                  instanceUrl: world.urls.salesforce,
+                  clientId: DEV_SALESFORCE.clientId,
+                  clientSecret: DEV_SALESFORCE.clientSecret,
+                },
+              }
+            : { dynamics: { url: world.dataverseOrgUrl } },
       tls: { extraCaFile: tlsCaFile },
     };
     writeFileSync(configFile, stringify(deepMerge(base, options.connector)));

@@ -1,160 +1,17 @@
-/**
- * Chaos on Salesforce, shorter than the Dynamics run: hundreds of referrals and deliveries with duplicates
- * and reordering, Salesforce answering 5xx, UNABLE_TO_LOCK_ROW and ended sessions, the Referrals API
- * failing, the store refusing writes now and then, and the connector SIGKILLed mid-run. At the end every
- * referral has exactly one lead with the documented fields and its id written back, nothing is
- * dead-lettered, and every acknowledged callback was stored and acted on.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createRandom } from '@referral-connector/emulators';
 import { expectedSalesforceLead, leadDifferences } from '@referral-connector/test-kit';
-import { afterAll, expect, it } from 'vitest';
 import { toReferralKey } from '../../src/core/index.ts';
-import { createSqliteBackend } from '../../src/store/sqlite/create-sqlite-backend.ts';
-import { type BacklogProbe, createBacklogProbe } from './backlog-probe.ts';
-import { type ChaosWorld, startChaosWorld } from './chaos-world.ts';
-import { type ConnectorProcess, createConnectorProcess } from './connector-process.ts';
-import { auditDeliveries } from './delivery-audit.ts';
-import { startReferralLoad } from './referral-load.ts';
-import { createStoreLockFaults, type StoreLockFaults } from './store-lock-faults.ts';
+import { describeShortChaos } from './short-chaos.ts';
 
-const PLAN = {
-  referrals: 300,
-  // Salesforce's own refusals are tested in the contract suite; here every referral can sync.
-  unsyncableEvery: Number.POSITIVE_INFINITY,
-  rejectedCompany: '',
-  updates: 400,
-  durationMs: 12_000,
-  ticks: 60,
-};
-const FAULTS = {
-  salesforce: { '5xx': 0.08, lock: 0.05, sessionExpiry: 0.02 },
-  referrals: { '5xx': 0.05 },
-  dispatcher: { duplicate: 0.1, reorder: 0.05 },
-};
-const LEASE_SECONDS = 5;
-const STORE_LOCK = { everyMs: 600, holdMs: 150 };
-
-let chaos: ChaosWorld | undefined;
-let connector: ConnectorProcess | undefined;
-let lock: StoreLockFaults | undefined;
-let backlog: BacklogProbe | undefined;
-let dataDir: string | undefined;
-let passed = false;
-
-afterAll(async () => {
-  backlog?.close();
-  await lock?.stop();
-  await connector?.stop(5_000);
-  await chaos?.close();
-  if (passed && dataDir) rmSync(dataDir, { recursive: true, force: true });
-  else if (dataDir) console.log(`chaos data directory kept: ${dataDir}`);
-}, 30_000);
-
-it('keeps exactly one correct Salesforce lead per referral through faults, duplicates and a SIGKILL', async () => {
-  const started = Date.now();
-  dataDir = mkdtempSync(join(tmpdir(), 'rc-chaos-sf-'));
-  chaos = await startChaosWorld({
-    dataDir,
-    crm: 'salesforce',
-    seed: process.env.CHAOS_SEED ?? 'chaos-salesforce',
-    dispatcherRetryDelaysMs: [250, 500, 1_000, 2_000, 4_000, 6_000, 8_000],
-    dispatcherConcurrency: 16,
-    reorderHoldMs: 500,
-    connector: {
-      // Production attempts (12) and workers (64); only leases and back-off are compressed.
-      sync: { leaseSeconds: LEASE_SECONDS, backoffBaseMs: 100, backoffCapMs: 2_000 },
-      store: { busyTimeoutMs: 10 },
-      log: { level: 'warn' },
-    },
-  });
-  const { world } = chaos;
-  connector = createConnectorProcess({
-    configFile: chaos.configFile,
-    logFile: join(dataDir, 'connector.log'),
-    port: chaos.port,
-  });
-  await connector.start();
-  world.traffic.setFaults(FAULTS);
-  lock = createStoreLockFaults(chaos.databaseFile);
-  lock.start(STORE_LOCK);
-
-  const load = startReferralLoad(world, PLAN, createRandom('chaos-salesforce-load'));
-  const probe = createBacklogProbe(world, chaos.databaseFile);
-  backlog = probe;
-  await waitFor(() => load.created() >= PLAN.referrals / 2, 60_000);
-  await connector.kill();
-  await sleep(300);
-  await connector.start();
-  await load.done;
-  await lock.stop();
-  await waitFor(
-    async () => {
-      if (!probe.settled()) return false;
-      await sleep(300);
-      return probe.settled();
-    },
-    120_000,
-    probe.describe,
-  );
-  await connector.stop();
-
-  const backend = createSqliteBackend({ path: chaos.databaseFile });
-  const deadLetters = await backend.queue.deadLetters();
-  await backend.close();
-  const deliveries = auditDeliveries(world, chaos.databaseFile, load.unsyncable);
-
-  const problems: string[] = [];
-  let leads = 0;
-  for (const served of world.referrals.all()) {
-    const found = world.salesforce.findByExternalId(toReferralKey(served.id), 'Referral_Id__c');
-    leads += found.length;
-    const [lead] = found;
-    if (found.length !== 1 || !lead) {
-      problems.push(`${served.id}: ${found.length} leads`);
-      continue;
-    }
-    if (served.externalReferenceId !== lead.Id)
-      problems.push(`${served.id}: externalReferenceId ${served.externalReferenceId} ≠ ${lead.Id}`);
-    if (served.status !== 'New' || served.substatus !== 'Pending')
-      problems.push(`${served.id}: ${served.status}/${served.substatus}`);
-    const expected = expectedSalesforceLead(served, { referralsUrl: chaos.referralsUrl });
-    for (const difference of leadDifferences(expected, lead)) problems.push(`${served.id}: ${difference}`);
-  }
-
-  const salesforce = world.traffic.counters().salesforce;
-  const deliveryCount = world.webhooks.deliveries().length;
-  console.log(
-    [
-      `salesforce chaos: ${world.referrals.all().length} referrals, ${load.updated()} Microsoft edits, ${deliveryCount} deliveries (${world.webhooks.counters().duplicated} duplicated)`,
-      `  Salesforce ${salesforce.total} requests, injected ${JSON.stringify(salesforce.injected)}`,
-      `  callbacks ${deliveries.acknowledged} acknowledged, ${deliveries.stored} stored; synced after ${deliveries.syncedAfter}, already seen ${deliveries.alreadySeen}`,
-      `  ${connector.kills} SIGKILL, ${lock.holds} store-lock holds; ${leads} leads, ${deadLetters.length} dead letters; ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    ].join('\n'),
-  );
-
-  expect(problems.slice(0, 20)).toEqual([]);
-  expect(leads).toBe(PLAN.referrals);
-  expect(deadLetters).toEqual([]);
-  expect(deliveries.problems.slice(0, 20)).toEqual([]);
-  expect(deliveries.acknowledged).toBe(deliveryCount);
-  // The run was hostile: every kind of Salesforce fault happened, and the connector was killed.
-  expect(salesforce.injected['5xx']).toBeGreaterThan(0);
-  expect(connector.kills).toBe(1);
-  passed = true;
-}, 180_000);
-
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  describe: () => string = () => '',
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms\n${describe()}`);
-    await sleep(50);
-  }
-}
+describeShortChaos({
+  crm: 'salesforce',
+  // Salesforce answers 5xx, UNABLE_TO_LOCK_ROW, and ends sessions under the connector's feet.
+  crmFaults: { salesforce: { '5xx': 0.08, lock: 0.05, sessionExpiry: 0.02 } },
+  leadsOf: (world, referral) =>
+    world.salesforce.findByExternalId(toReferralKey(referral.id), 'Referral_Id__c').map((lead) => ({
+      id: String(lead.Id),
+      differences: leadDifferences(
+        expectedSalesforceLead(referral, { referralsUrl: `${world.urls.referrals}` }),
+        lead,
+      ),
+    })),
+});

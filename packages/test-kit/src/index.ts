@@ -9,6 +9,11 @@ export {
   expectedDataverseLead,
   TestKitRuleGapError,
 } from './expected-dataverse-lead.ts';
+export {
+  expectedHubSpotContact,
+  expectedHubSpotRecord,
+  type HubSpotProperties,
+} from './expected-hubspot-records.ts';
 export { type ExpectedLead, expectedLead } from './expected-lead.ts';
 export {
   type ExpectedSalesforceLeadOptions,

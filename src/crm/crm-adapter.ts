@@ -1,8 +1,10 @@
 /**
  * The port every CRM implements. Few required methods: upsert a lead keyed by the referral, and read a
- * lead's state. Batch writes and a change feed are optional capabilities the sync engine checks for.
+ * lead's state. Batch writes, a change feed and setup checks are optional capabilities their users check for.
  */
 import type { LeadDraft, LeadState, ReferralKey } from '../core/index.ts';
+import type { SetupCheck } from '../core/setup-check.ts';
+import type { MappingWarning } from '../mapping/mapping-warning.ts';
 import { RemoteError } from '../net/remote-error.ts';
 
 export type UpsertResult = LeadState & { created: boolean };
@@ -34,7 +36,36 @@ export type CrmAdapter = {
    * `cursor` (null: from scratch). Their state may move the referral, while no referral event says so.
    */
   decidedLeads?(cursor: string | null): Promise<DecidedLeads>;
+  /**
+   * Optional pre-flight checks for `referral-connector doctor`: the CRM is reachable as the configured
+   * identity, leads are readable and writable, the referral-id field and its key exist, configured
+   * statuses exist. Reads only, never writes. Failures come back as `fail` lines, never as exceptions.
+   */
+  checkSetup?(needs: SetupNeeds): Promise<SetupCheck[]>;
+  /**
+   * Optional, for `mapping preview`: the fields an upsert of `draft` would send, by their CRM names, beside
+   * the values the lead holds in the same fields now. Reads only, never writes.
+   */
+  readLeadFields?(draft: LeadDraft): Promise<LeadFieldsReading>;
   close(): Promise<void>;
+};
+
+/** What a sync would write to a referral's lead, and what the lead holds in those fields now. */
+export type LeadFieldsReading = {
+  /** Null when the referral has no lead yet. */
+  leadId: string | null;
+  /** CRM field → the value an upsert of the draft sends (after the adapter's own rules and limits). */
+  fields: Record<string, unknown>;
+  /** The same fields as the lead holds them; null when there is no lead. */
+  current: Record<string, unknown> | null;
+  /** What fitting the draft to the CRM's fields changed (`field_truncated`, `field_too_long`). */
+  warnings: MappingWarning[];
+};
+
+/** What the configuration asks of the CRM beyond lead writes. */
+export type SetupNeeds = {
+  /** The change feed runs (`sync.crmPollSeconds` > 0): it needs what `decidedLeads` reads. */
+  changeFeed: boolean;
 };
 
 /**

@@ -202,3 +202,30 @@ export function shownUrl(url: string): string {
     return url.split('?')[0] ?? url;
   }
 }
+
+/**
+ * What to tell a person about any failure: the explained problem and fix of the first error in its
+ * cause chain that has them (a TransportError, an explained AuthError, a ConfigError's problems), else
+ * its message. Duck-typed, so it needs none of those classes.
+ */
+export function describeFailure(error: unknown): { problem: string; fix?: string } {
+  for (let current = error, depth = 0; current && depth < 8; depth++) {
+    const e = current as { problem?: unknown; fix?: unknown; problems?: unknown; message?: unknown };
+    if (typeof e.problem === 'string' && typeof e.fix === 'string') return { problem: e.problem, fix: e.fix };
+    if (Array.isArray(e.problems) && e.problems.length > 0) {
+      const problems = e.problems as Array<{ path: string; problem: string; fix?: string }>;
+      const fixes = problems.map((p) => p.fix).filter((fix): fix is string => typeof fix === 'string');
+      return {
+        problem: problems.map((p) => `${p.path}: ${p.problem}`).join('; '),
+        ...(fixes.length > 0 ? { fix: fixes.join('; ') } : {}),
+      };
+    }
+    if (typeof e.fix === 'string' && typeof e.message === 'string') {
+      const suffix = `; ${e.fix}`;
+      const problem = e.message.endsWith(suffix) ? e.message.slice(0, -suffix.length) : e.message;
+      return { problem, fix: e.fix };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return { problem: error instanceof Error ? error.message : String(error) };
+}

@@ -10,6 +10,7 @@ import type { HttpClient, HttpRequest, HttpResponse } from '../../net/http-clien
 import { RemoteError } from '../../net/remote-error.ts';
 import { type CrmAdapter, type DecidedLeads, LeadClosedError, type UpsertResult } from '../crm-adapter.ts';
 import { classifyDataverseResponse } from './classify-dataverse-error.ts';
+import { checkDynamicsSetup } from './dynamics-setup-checks.ts';
 import { toLeadColumns } from './lead-columns.ts';
 import { LEAD_STATE_COLUMNS, toLeadState } from './lead-state.ts';
 
@@ -184,6 +185,16 @@ export function createDynamicsAdapter(options: DynamicsAdapterOptions): CrmAdapt
       }
     },
     readLead,
+    checkSetup: (needs) =>
+      checkDynamicsSetup(
+        {
+          api,
+          send,
+          referralIdColumn: options.referralIdColumn,
+          referralUrlColumn: options.referralUrlColumn,
+        },
+        needs,
+      ),
     close: () => options.http.close(),
   };
 }

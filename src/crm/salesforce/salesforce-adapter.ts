@@ -19,6 +19,7 @@ import {
 } from './decision-cursor.ts';
 import { toLeadFields } from './lead-fields.ts';
 import { LEAD_STATE_FIELDS, toLeadState } from './lead-state.ts';
+import { checkSalesforceSetup } from './salesforce-setup-checks.ts';
 
 export type SalesforceAdapterOptions = {
   instanceUrl: string;
@@ -140,5 +141,22 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     return { referralKeys: [...keys], cursor: JSON.stringify(next), fromScratch: previous === undefined };
   };
 
-  return { kind: 'salesforce', upsertLead, readLead, decidedLeads, close: () => options.http.close() };
+  return {
+    kind: 'salesforce',
+    upsertLead,
+    readLead,
+    decidedLeads,
+    // Sellers' decisions are read with SOQL on SystemModstamp: nothing to set up for the change feed.
+    checkSetup: () =>
+      checkSalesforceSetup({
+        api,
+        send,
+        referralIdField: options.referralIdField,
+        referralUrlField: options.referralUrlField,
+        leadSource: options.leadSource,
+        disqualifiedStatuses: options.disqualifiedStatuses,
+        countryPicklists: options.countryPicklists,
+      }),
+    close: () => options.http.close(),
+  };
 }

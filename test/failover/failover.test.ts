@@ -98,8 +98,9 @@ describePostgres(postgres, 'a SIGKILLed instance on PostgreSQL', () => {
       const referrals = await enqueueHeld(producer.queue);
       await heldBy(doomed, HELD);
       const survivor = startWorker({ ...base, hold: false });
-      await vi.waitFor(() =>
-        expect(survivor.lines).toContainEqual(expect.objectContaining({ event: 'ready' })),
+      await vi.waitFor(
+        () => expect(survivor.lines).toContainEqual(expect.objectContaining({ event: 'ready' })),
+        { timeout: 20_000, interval: 20 },
       );
 
       const killedAt = await kill(doomed);
@@ -114,8 +115,9 @@ describePostgres(postgres, 'a SIGKILLed instance on PostgreSQL', () => {
       );
       expect(resumed.claims.sort()).toEqual(referrals.map((id) => [id, 2, 'instance_lost']));
       expect(resumed.ms).toBeLessThan(BOUND_MS);
-      await vi.waitFor(async () =>
-        expect(await producer.queue.stats()).toMatchObject({ pending: 0, running: 0 }),
+      await vi.waitFor(
+        async () => expect(await producer.queue.stats()).toMatchObject({ pending: 0, running: 0 }),
+        { timeout: 10_000, interval: 50 },
       );
     } finally {
       await producer.close();
@@ -148,6 +150,10 @@ describe('a SIGKILLed SQLite serve restarted at once', () => {
       });
 
       const resumed = resumedAfter(restarted, killedAt);
+      const ready = restarted.lines.find((line) => line.event === 'ready');
+      console.info(
+        `SQLite: the restarted process was ready ${(ready?.at ?? Number.NaN) - killedAt} ms after the kill`,
+      );
       console.info(
         `SQLite: a SIGKILLed serve's ${HELD} jobs ran again ${resumed.ms} ms after it died (restart included)`,
       );

@@ -22,7 +22,7 @@ export type WorkerProcessOptions = (
 };
 
 export type WorkerProcessLine =
-  | { event: 'ready'; pid: number }
+  | { event: 'ready'; pid: number; at: number }
   | {
       event: 'claimed';
       pid: number;
@@ -66,7 +66,7 @@ const workers = createSyncWorkers({
   },
 });
 workers.start();
-say({ event: 'ready', pid: process.pid });
+say({ event: 'ready', pid: process.pid, at: Date.now() });
 
 process.on('SIGTERM', async () => {
   await workers.stop(5_000);

@@ -41,10 +41,10 @@ export type SqliteJobQueueOptions = {
    */
   minSyncIntervalMs?: number;
   /**
-   * Held by the process that works this file's queue (see ./worker-lock.ts). The first claim or lease
-   * recovery that takes it releases at once every job still running under another process's claims:
-   * their process is dead, so their leases need not be waited out. Without one, only expired leases
-   * are recovered.
+   * Tells whether other worker processes share the file (see ./worker-lock.ts). Joined at the first
+   * claim or lease recovery: a process that finds itself alone releases at once every job still running
+   * under another process's claims (that process is dead, so their leases need not be waited out).
+   * Without one, or beside a live worker process, only expired leases are recovered.
    */
   workerLock?: WorkerLock;
 };
@@ -59,8 +59,6 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
   const { clock, signal } = options;
   // Every lease token this queue hands out starts with it: what is not ours was claimed by another process.
   const owner = randomUUID();
-  let triedTakeOver = false;
-  let orphansReleased = false;
 
   // A fresh job (no attempt yet) runs at the earlier of the two times; a job waiting out a retry keeps
   // its time, which is a back-off or a Retry-After that a new hint must not cut short.
@@ -219,29 +217,34 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
   }
 
   /**
-   * When this process has just taken the worker lock, every job running under another process's claim
-   * belongs to a process that died (a live one would hold the lock): back to the queue with them now.
+   * The first time this queue claims or recovers: when no other worker process shares the file, every
+   * job running under another process's claim belongs to a process that died: back to the queue with
+   * them now. Returns how many.
    */
-  function takeOverFromDeadProcess(): number {
+  function takeOverFromDeadProcesses(): number {
     const lock = options.workerLock;
-    if (!lock || orphansReleased || !lock.tryAcquire()) return 0;
-    const released = write(
-      () => {
-        const orphaned = claimedElsewhere.all({ owner }) as Row[];
-        for (const row of orphaned) {
-          const error: JobError = {
-            code: INSTANCE_LOST,
-            message: `the process of worker ${optionalTextOf(row, 'worker_id') ?? '?'} is gone`,
-          };
-          if (integerOf(row, 'attempts') >= options.maxAttempts) bury(row, error);
-          else requeue(row, clock(), error);
-        }
-        return orphaned.length;
-      },
-      (count) => count > 0,
-      'relaxed',
+    if (!lock || lock.joined) return 0;
+    let released = 0;
+    guard(() =>
+      lock.join(() => {
+        released = write(
+          () => {
+            const orphaned = claimedElsewhere.all({ owner }) as Row[];
+            for (const row of orphaned) {
+              const error: JobError = {
+                code: INSTANCE_LOST,
+                message: `the process of worker ${optionalTextOf(row, 'worker_id') ?? '?'} is gone`,
+              };
+              if (integerOf(row, 'attempts') >= options.maxAttempts) bury(row, error);
+              else requeue(row, clock(), error);
+            }
+            return orphaned.length;
+          },
+          (count) => count > 0,
+          'relaxed',
+        );
+      }),
     );
-    orphansReleased = true;
     return released;
   }
 
@@ -295,10 +298,7 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
     },
 
     async claim({ workerId, leaseMs }) {
-      if (!triedTakeOver) {
-        triedTakeOver = true;
-        takeOverFromDeadProcess();
-      }
+      takeOverFromDeadProcesses();
       const now = clock();
       const leaseToken = `${owner}.${randomUUID()}`;
       const row = guard(
@@ -378,8 +378,7 @@ export function createSqliteJobQueue(db: DatabaseSync, options: SqliteJobQueueOp
     },
 
     async recoverExpiredLeases() {
-      triedTakeOver = true;
-      const released = takeOverFromDeadProcess();
+      const released = takeOverFromDeadProcesses();
       return (
         released +
         write(

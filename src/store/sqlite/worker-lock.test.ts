@@ -7,17 +7,24 @@ import { createWorkerLock } from './worker-lock.ts';
 describe('the worker lock of a SQLite file', () => {
   const tempDirectory = useTempDirectory();
 
-  it('is held by one holder at a time, and free again once released', () => {
+  it('tells a joining process it is alone only while no other worker process holds the lock', () => {
     const path = databasePathIn(tempDirectory());
-    const first = createWorkerLock(path);
-    const second = createWorkerLock(path);
+    const alone: string[] = [];
+    const join = (name: string) => {
+      const lock = createWorkerLock(path);
+      lock.join(() => alone.push(name));
+      return lock;
+    };
 
-    expect(first.tryAcquire()).toBe(true);
-    expect(first.tryAcquire()).toBe(true);
-    expect(second.tryAcquire()).toBe(false);
-    first.release();
-    expect(second.tryAcquire()).toBe(true);
-    second.release();
+    const serve = join('serve');
+    const backfill = join('backfill');
+    serve.release();
+    const restarted = join('restarted serve');
+    backfill.release();
+    restarted.release();
+    join('next').release();
+
+    expect(alone).toEqual(['serve', 'next']);
   });
 
   it('lets the next process release the jobs of a gone one at once, never those of a live one', async () => {
@@ -42,5 +49,25 @@ describe('the worker lock of a SQLite file', () => {
       lastError: { code: 'instance_lost' },
     });
     await next.close();
+  });
+
+  it('leaves the jobs of a live worker process alone when a restarted one joins beside it', async () => {
+    const path = databasePathIn(tempDirectory());
+    const serve = createSqliteBackend({ path });
+    const backfill = createSqliteBackend({ path });
+    await serve.queue.enqueue(toReferralKey('ref-1'), { reason: 'webhook' });
+    await serve.queue.enqueue(toReferralKey('ref-2'), { reason: 'backfill' });
+    await serve.queue.claim({ workerId: 'serve/0', leaseMs: 120_000 });
+    const backfilling = await backfill.queue.claim({ workerId: 'backfill/0', leaseMs: 120_000 });
+
+    await serve.close();
+    const restarted = createSqliteBackend({ path });
+    expect(await restarted.queue.recoverExpiredLeases()).toBe(0);
+
+    expect(await restarted.queue.stats()).toMatchObject({ running: 2, pending: 0 });
+    expect(await backfill.queue.complete(backfilling as NonNullable<typeof backfilling>)).toEqual({
+      outcome: 'completed',
+    });
+    await Promise.all([restarted.close(), backfill.close()]);
   });
 });

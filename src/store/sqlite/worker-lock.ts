@@ -1,17 +1,21 @@
 import { DatabaseSync } from 'node:sqlite';
 
 /**
- * Proof that no other live process works the queue of a SQLite file: an exclusive lock on a small
- * side file (`<database>-workers`), held for as long as this process keeps it open. The operating
- * system drops the lock when its process dies, SIGKILL included, so a process that takes it knows every
- * job still marked running belongs to a worker that is gone, and can release them all at once instead
- * of waiting out their leases. A process that cannot take it shares the file with a live worker
- * process and recovers only expired leases.
+ * Which processes work the queue of a SQLite file, told by the operating system: each worker process
+ * holds a shared lock on a small side file (`<database>-workers`) for as long as it lives, and the
+ * system drops it when the process dies, SIGKILL included. A process that joins while no other holds
+ * it is alone: every job still marked running was claimed by a process that is gone, so it may release
+ * them all at once instead of waiting out their leases. One that joins beside a live worker process
+ * (`serve` and `backfill` together) is not, and touches only expired leases.
  */
 export type WorkerLock = {
-  /** True when this process holds the lock now, taking it if it is free. Never waits. */
-  tryAcquire(): boolean;
-  readonly held: boolean;
+  /**
+   * Marks this process as a worker of the file from now on (once; later calls do nothing). When no other
+   * worker process holds the lock, runs `whenAlone` first, while it holds it exclusively, so no worker
+   * process can start in between; if `whenAlone` throws, nothing is joined and the next call tries again.
+   */
+  join(whenAlone: () => void): void;
+  readonly joined: boolean;
   release(): void;
 };
 
@@ -19,30 +23,44 @@ export function workerLockPath(databasePath: string): string {
   return `${databasePath}-workers`;
 }
 
+const SQLITE_BUSY = 5;
+
+function isBusy(error: unknown): boolean {
+  const errcode = (error as { errcode?: unknown }).errcode;
+  return typeof errcode === 'number' && (errcode & 0xff) === SQLITE_BUSY;
+}
+
 export function createWorkerLock(databasePath: string): WorkerLock {
   let holder: DatabaseSync | undefined;
   return {
-    tryAcquire() {
-      if (holder) return true;
+    join(whenAlone) {
+      if (holder) return;
       const db = new DatabaseSync(workerLockPath(databasePath), { timeout: 0 });
       try {
-        // EXCLUSIVE locking mode keeps the lock of the first write until the connection closes.
-        db.exec('PRAGMA locking_mode = EXCLUSIVE');
-        db.exec(`BEGIN EXCLUSIVE;
-          CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, since TEXT NOT NULL);
-          DELETE FROM holder;
-          INSERT INTO holder VALUES (${process.pid}, '${new Date().toISOString()}');
-          COMMIT;`);
+        // An exclusive lock is granted only while no other process holds even a shared one.
+        let exclusive = false;
+        try {
+          db.exec(`BEGIN EXCLUSIVE;
+            CREATE TABLE IF NOT EXISTS joined (pid INTEGER NOT NULL, at TEXT NOT NULL);
+            INSERT INTO joined VALUES (${process.pid}, '${new Date().toISOString()}');`);
+          exclusive = true;
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+        }
+        if (exclusive) whenAlone();
+        if (db.isTransaction) db.exec(exclusive ? 'COMMIT' : 'ROLLBACK');
+        // From here until this process closes the file or dies: a read transaction's shared lock. Others
+        // hold the exclusive lock only while they join, so waiting a moment for it is enough.
+        db.exec('PRAGMA busy_timeout = 2000');
+        db.exec('BEGIN');
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
         holder = db;
-        return true;
       } catch (error) {
         db.close();
-        const errcode = (error as { errcode?: unknown }).errcode;
-        if (typeof errcode === 'number' && (errcode & 0xff) === 5) return false; // SQLITE_BUSY: a live holder
         throw error;
       }
     },
-    get held() {
+    get joined() {
       return holder !== undefined;
     },
     release() {

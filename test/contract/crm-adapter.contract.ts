@@ -218,6 +218,38 @@ export function describeCrmAdapterContract(contract: CrmContract): void {
       });
     });
 
+    describe('reading the fields a sync would write (optional, for mapping preview)', () => {
+      const NOT_OFFERED = 'this adapter does not offer readLeadFields: mapping preview shows the draft only';
+
+      it('reads no lead for a referral without one, and creates none', async (context) => {
+        if (!crm.readLeadFields) return context.skip(NOT_OFFERED);
+        const key = freshKey();
+        const reading = await crm.readLeadFields(leadDraft({ referralId: key }));
+
+        expect(reading).toMatchObject({ leadId: null, current: null });
+        expect(Object.keys(reading.fields).length).toBeGreaterThan(0);
+        expect(harness.leadsFor(key)).toEqual([]);
+      });
+
+      it('reads back after an upsert exactly the fields the upsert wrote, and shows what a new draft changes', async (context) => {
+        if (!crm.readLeadFields) return context.skip(NOT_OFFERED);
+        const key = freshKey();
+        const written = await crm.upsertLead(leadDraft({ referralId: key }));
+
+        const same = await crm.readLeadFields(leadDraft({ referralId: key }));
+        expect(same.leadId).toBe(written.leadId);
+        expect(same.current).toEqual(same.fields);
+
+        const changed = await crm.readLeadFields(leadDraft({ referralId: key, companyName: 'Contoso' }));
+        const differing = Object.keys(changed.fields).filter(
+          (name) => JSON.stringify(changed.fields[name]) !== JSON.stringify(changed.current?.[name]),
+        );
+        expect(differing.length).toBeGreaterThan(0);
+        expect(differing.map((name) => changed.current?.[name])).toContain('Northwind Traders');
+        expect(harness.leadsFor(key)).toEqual([{ leadId: written.leadId, referralKey: key }]);
+      });
+    });
+
     describe('failures, classified by disposition', () => {
       it('says retry when the CRM is unavailable', async () => {
         harness.failAllCalls('unavailable');

@@ -13,6 +13,7 @@ import { classifyDataverseResponse } from './classify-dataverse-error.ts';
 import { checkDynamicsSetup } from './dynamics-setup-checks.ts';
 import { toLeadColumns } from './lead-columns.ts';
 import { LEAD_STATE_COLUMNS, toLeadState } from './lead-state.ts';
+import { readDynamicsLeadFields } from './read-lead-fields.ts';
 
 export type DynamicsAdapterOptions = {
   /** Organization URL, e.g. https://contoso.crm4.dynamics.com. */
@@ -185,6 +186,11 @@ export function createDynamicsAdapter(options: DynamicsAdapterOptions): CrmAdapt
       }
     },
     readLead,
+    readLeadFields: (draft) =>
+      readDynamicsLeadFields(
+        { send, leadUrl, currencyId, referralUrlColumn: options.referralUrlColumn },
+        draft,
+      ),
     checkSetup: (needs) =>
       checkDynamicsSetup(
         {

@@ -19,6 +19,7 @@ import {
 } from './decision-cursor.ts';
 import { toLeadFields } from './lead-fields.ts';
 import { LEAD_STATE_FIELDS, toLeadState } from './lead-state.ts';
+import { readSalesforceLeadFields } from './read-lead-fields.ts';
 import { checkSalesforceSetup } from './salesforce-setup-checks.ts';
 
 export type SalesforceAdapterOptions = {
@@ -146,6 +147,11 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
     upsertLead,
     readLead,
     decidedLeads,
+    readLeadFields: (draft) =>
+      readSalesforceLeadFields(
+        { send, leadUrl: (d) => byReferral(d.referralId), fieldOptions: options },
+        draft,
+      ),
     // Sellers' decisions are read with SOQL on SystemModstamp: nothing to set up for the change feed.
     checkSetup: () =>
       checkSalesforceSetup({

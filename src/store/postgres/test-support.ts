@@ -17,7 +17,13 @@ export type TestBackendOptions = Omit<PostgresBackendOptions, 'url' | 'schema'> 
 /** A backend on the test server in a fresh schema (or `schema`, to open a second instance on it). */
 export async function openTestBackend(options: TestBackendOptions = {}) {
   const schema = options.schema ?? throwawaySchemaName();
-  const backend = await createPostgresBackend({ url: TEST_POSTGRES_URL, ...options, schema });
+  const backend = await createPostgresBackend({ url: TEST_POSTGRES_URL, ...options, schema }).catch(
+    async (error: unknown) => {
+      // A migration that failed half-way leaves the schema behind; a fresh one is ours to drop.
+      if (!options.schema) await dropSchemas([schema]);
+      throw error;
+    },
+  );
   return Object.assign(backend, { schema, url: TEST_POSTGRES_URL });
 }
 

@@ -5,7 +5,8 @@ import type { Pool } from 'pg';
  * This instance's row in `instances`: written when it first claims a job or leads a pass (CLI commands
  * never do), refreshed every `heartbeatMs`, deleted on close. Each beat also runs `onBeat` — taking
  * back the running jobs of instances whose heartbeat stopped — so a SIGKILLed instance's jobs resume
- * within `timeoutMs + heartbeatMs` on any other instance, whatever their lease.
+ * within `timeoutMs + heartbeatMs` on any other instance, whatever their lease. An instance judges
+ * others only once its own beats have succeeded for `timeoutMs` (see `mayJudgeOthers`).
  */
 export type InstanceRegistry = {
   readonly id: string;
@@ -40,8 +41,25 @@ export function createInstanceRegistry(pool: Pool, options: InstanceRegistryOpti
   let beating: Promise<void> = Promise.resolve();
   let closed = false;
   const leading = new Set<string>();
+  // Since when this instance's own beats have all succeeded (performance.now()), or undefined.
+  let healthySince: number | undefined;
 
-  const beat = () => pool.query(BEAT, [options.id, hostname(), process.pid, [...leading].sort()]);
+  const beat = async () => {
+    try {
+      await pool.query(BEAT, [options.id, hostname(), process.pid, [...leading].sort()]);
+      healthySince ??= performance.now();
+    } catch (error) {
+      healthySince = undefined;
+      throw error;
+    }
+  };
+  /**
+   * Others look dead only to an instance that has itself been beating for the whole timeout: after the
+   * database was down or unreachable for a while, every instance's last beat is old, and the first to
+   * come back must not take the jobs of all the others, who are alive and about to beat again.
+   */
+  const mayJudgeOthers = () =>
+    healthySince !== undefined && performance.now() - healthySince >= options.timeoutMs;
 
   const tick = () => {
     // One beat at a time: a slow database must not pile them up.
@@ -49,6 +67,7 @@ export function createInstanceRegistry(pool: Pool, options: InstanceRegistryOpti
       if (closed) return;
       try {
         await beat();
+        if (!mayJudgeOthers()) return;
         await options.onBeat();
         await pool.query(FORGET_DEAD, [options.timeoutMs]);
       } catch {

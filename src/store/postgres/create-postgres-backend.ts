@@ -123,6 +123,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     instance: {
       id: instanceId,
       ensureRegistered: () => registry.ensureRegistered(),
+      mayJudgeOthers: () => registry.mayJudgeOthers(),
       async ensureListening() {
         await session.client();
         return session.connected;

@@ -11,6 +11,8 @@ import type { Pool } from 'pg';
 export type InstanceRegistry = {
   readonly id: string;
   ensureRegistered(): Promise<void>;
+  /** Whether this instance's own beats have succeeded for the whole timeout (see `mayJudgeOthers`). */
+  mayJudgeOthers(): boolean;
   /** Records the passes this instance leads (shown by `status`; the advisory locks decide). */
   noteLeading(name: string, leading: boolean): Promise<void>;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export function createInstanceRegistry(pool: Pool, options: InstanceRegistryOpti
 
   return {
     id: options.id,
+    mayJudgeOthers,
     ensureRegistered() {
       registered ??= beat().then(
         () => {

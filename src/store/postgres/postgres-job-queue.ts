@@ -44,6 +44,8 @@ export type QueueInstance = {
   ensureRegistered(): Promise<void>;
   /** Connects the LISTEN session when it is not; resolves whether it is listening now. */
   ensureListening(): Promise<boolean>;
+  /** Whether this instance has beaten long enough to call another dead (see ./instance-registry.ts). */
+  mayJudgeOthers(): boolean;
 };
 
 /** A WorkSignal that counts its wake-ups. */
@@ -186,7 +188,7 @@ const RECOVERABLE = `
   SELECT jobs.*, lease_expires_at <= connector_now() AS lease_expired FROM jobs
   WHERE state = 'running'
     AND (($3::boolean AND lease_expires_at <= connector_now())
-      OR (instance_id <> $1 AND NOT EXISTS (
+      OR ($4::boolean AND instance_id <> $1 AND NOT EXISTS (
         SELECT 1 FROM instances
         WHERE instances.id = jobs.instance_id
           AND instances.heartbeat_at > connector_now() - $2::double precision * interval '1 millisecond')))
@@ -299,6 +301,7 @@ export function createPostgresJobQueue(pool: Pool, options: PostgresJobQueueOpti
           instance.id,
           options.instanceTimeoutMs,
           includeExpiredLeases,
+          instance.mayJudgeOthers(),
         ]);
         for (const row of rows) {
           const error: JobError = row.lease_expired

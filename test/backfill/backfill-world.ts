@@ -43,7 +43,11 @@ export async function startBackfillWorld(options: {
 }): Promise<BackfillWorld> {
   const world = await startEmulators({
     ...options.emulators,
-    entra: { deviceCodeAutoApprove: DEV_CREDENTIALS.username, deviceCodeIntervalSeconds: 0.05 },
+    entra: {
+      deviceCodeAutoApprove: DEV_CREDENTIALS.username,
+      deviceCodeIntervalSeconds: 0.05,
+      ...options.emulators.entra,
+    },
   });
   try {
     const tlsCaFile = join(options.dataDir, 'emulators-tls-ca.pem');

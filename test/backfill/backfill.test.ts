@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { Referral } from '@referral-connector/emulators';
+import type { EmulatorWorldOptions, Referral } from '@referral-connector/emulators';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toReferralKey } from '../../src/core/domain.ts';
 import { waitFor } from '../support/connector-world.ts';
@@ -27,7 +27,10 @@ afterEach(async () => {
   dataDir = undefined;
 });
 
-async function startWorld(settings: Record<string, unknown> = {}): Promise<BackfillWorld> {
+async function startWorld(
+  settings: Record<string, unknown> = {},
+  entra: EmulatorWorldOptions['entra'] = {},
+): Promise<BackfillWorld> {
   dataDir = mkdtempSync(join(tmpdir(), 'rc-backfill-'));
   backfill = await startBackfillWorld({
     dataDir,
@@ -35,6 +38,7 @@ async function startWorld(settings: Record<string, unknown> = {}): Promise<Backf
       seed: 'backfill',
       referrals: { seedCount: REFERRALS },
       dataverse: { limits: LIFTED_LIMITS },
+      entra,
     },
     // Leases of a killed run come back after 5 s instead of 2 minutes; commits skip the fsync that
     // makes a webhook's acknowledgement durable (the 2-core machines' disk would dominate otherwise).
@@ -91,7 +95,9 @@ const byCreation = (a: Referral, b: Referral) =>
 
 describe('backfill --dry-run', () => {
   it('prints what a sync would do for each of 5,000 referrals, and writes nothing anywhere', async () => {
-    const { world, configFile, databaseFile } = await startWorld();
+    // Access tokens that live a minute: every run refreshes its token, and a refreshed token cache is a
+    // write the dry run must not make.
+    const { world, configFile, databaseFile } = await startWorld({}, { tokenLifetimeSeconds: 60 });
     const all = world.referrals.all();
     const open = all.filter((r) => r.status !== 'Closed').sort(byCreation);
     // Part-way in: an earlier backfill took the oldest 300 open referrals, and the CRM refused one.

@@ -45,6 +45,7 @@ import {
 } from './decision-cursor.ts';
 import type { HubSpotClient } from './hubspot-client.ts';
 import type { HubSpotObject } from './hubspot-config.ts';
+import { checkHubSpotSetup } from './hubspot-setup-checks.ts';
 import {
   type RecordFieldOptions,
   toContactInput,
@@ -290,5 +291,25 @@ export function createHubSpotAdapter(options: HubSpotAdapterOptions): CrmAdapter
     };
   };
 
-  return { kind: 'hubspot', upsertLead, readLead, decidedLeads, close: () => client.close() };
+  return {
+    kind: 'hubspot',
+    upsertLead,
+    readLead,
+    decidedLeads,
+    checkSetup: () =>
+      checkHubSpotSetup({
+        client,
+        object: options.object,
+        referralIdProperty,
+        contactReferralIdProperty: options.contactReferralIdProperty,
+        referralUrlProperty: options.referralUrlProperty,
+        pipeline: options.pipeline,
+        stages: {
+          initial: options.initialStage,
+          qualified: options.qualifiedStages,
+          disqualified: options.disqualifiedStages,
+        },
+      }),
+    close: () => client.close(),
+  };
 }

@@ -23,6 +23,12 @@ export type ReferralsClient = {
   urlOf(referralId: string): string;
 };
 
+/** The URL a person or a lead links to for a referral: `<Referrals API base URL>/<id>`. */
+export function referralUrlOf(baseUrl: string): (referralId: string) => string {
+  const base = baseUrl.replace(/\/$/, '');
+  return (id) => `${base}/${encodeURIComponent(id)}`;
+}
+
 export function createReferralsClient(options: {
   baseUrl: string;
   http: HttpClient;
@@ -30,7 +36,7 @@ export function createReferralsClient(options: {
 }): ReferralsClient {
   const base = options.baseUrl.replace(/\/$/, '');
   const headers = { accept: 'application/json' };
-  const urlOf = (id: string) => `${base}/${encodeURIComponent(id)}`;
+  const urlOf = referralUrlOf(base);
   const ok = (status: number) => (response: { status: number }) => response.status === status;
   const send = (request: Parameters<HttpClient['send']>[0], what: string, success = ok(200)) =>
     sendAuthorized(options.http, options.tokens, request, success, (response) =>

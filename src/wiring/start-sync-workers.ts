@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config/config-schema.ts';
 import type { CrmAdapter } from '../crm/crm-adapter.ts';
+import { compileMapping } from '../mapping/compile-mapping.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { StorageBackend } from '../store/ports.ts';
@@ -33,6 +34,8 @@ export async function startSyncWorkers(
   const { backend, referrals, crm } = parts;
   const holder = `${options.kind}-${hostname()}-${process.pid}`;
   await whileBusy(() => backend.queue.recoverExpiredLeases());
+  // Checked when the configuration was loaded; compiled once for every sync of these workers.
+  const mapping = compileMapping(config.mapping);
   const workers = createSyncWorkers({
     queue: backend.queue,
     sync: (job) =>
@@ -44,6 +47,7 @@ export async function startSyncWorkers(
           store: backend.store,
           writeBack: config.sync.writeBack,
           select: config.sync.select,
+          mapping,
         },
         { leadChanged: job.reason === 'crm-change' },
       ),

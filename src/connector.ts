@@ -22,15 +22,14 @@ import type { ReferralsClient } from './partner-center/referrals-client.ts';
 import type { WebhooksClient } from './partner-center/webhooks-client.ts';
 import type { StorageBackend } from './store/ports.ts';
 import { pruneExpired } from './store/prune-expired.ts';
-import { whileBusy } from './store/store-errors.ts';
 import { type CrmChangePoller, createCrmChangePoller } from './sync/crm-change-poller.ts';
 import { createPeriodicTask } from './sync/periodic-task.ts';
 import { createReconciler, type Reconciler } from './sync/reconciler.ts';
-import { syncReferral } from './sync/sync-referral.ts';
-import { createSyncWorkers, type SettledJob, type SyncWorkers } from './sync/sync-workers.ts';
+import type { SettledJob } from './sync/sync-workers.ts';
 import { openBackend } from './wiring/open-backend.ts';
 import { createPartnerCenterAccess, type PartnerCenterAccess } from './wiring/partner-center-access.ts';
 import { createRemoteClients } from './wiring/remote-clients.ts';
+import { type StartedSyncWorkers, startSyncWorkers } from './wiring/start-sync-workers.ts';
 
 /** Inbox and timeline retention is applied at start and then hourly. */
 const PRUNE_INTERVAL_MS = 3_600_000;
@@ -43,7 +42,6 @@ export type Connector = {
   crm: CrmAdapter;
   /** The msal app of the Partner Center registration, for `auth login`. */
   partnerCenterApp: ReturnType<typeof createMsalPublicApp>;
-  workers: SyncWorkers;
   reconciler: Reconciler;
   crmChanges: CrmChangePoller;
   app: FastifyInstance;
@@ -91,30 +89,20 @@ export async function createConnector(config: Config, options: ConnectorOptions)
   const syncReferrals = config.admin.enabled
     ? rememberReferrals(referrals, backend.store, { logger })
     : referrals;
-  const workers = createSyncWorkers({
-    queue: backend.queue,
-    sync: (job) =>
-      syncReferral(
-        job.referralId,
-        { referrals: syncReferrals, crm, store: backend.store, writeBack: config.sync.writeBack },
-        { leadChanged: job.reason === 'crm-change' },
-      ),
-    concurrency: config.sync.concurrency,
-    leaseMs: config.sync.leaseSeconds * 1000,
-    workerId: `worker-${process.pid}`,
-    logger,
-    onSettled: (event) => {
-      if (event.outcome === 'synced') {
-        metrics.syncs.inc({ outcome: 'synced', code: 'ok' });
+  /** What serve's workers report for each settled sync: the metrics, then the caller's listener. */
+  const onSettled = (event: SettledJob) => {
+    if (event.outcome === 'synced') {
+      metrics.syncs.inc({ outcome: 'synced', code: 'ok' });
+      if (event.result.leadWrittenAt !== null)
         metrics.syncSeconds.observe(
           (event.result.leadWrittenAt - event.job.firstEnqueuedAt.getTime()) / 1000,
         );
-      } else {
-        metrics.syncs.inc({ outcome: event.outcome, code: event.code });
-      }
-      options.onSettled?.(event);
-    },
-  });
+    } else {
+      metrics.syncs.inc({ outcome: event.outcome, code: event.code });
+    }
+    options.onSettled?.(event);
+  };
+  let workers: StartedSyncWorkers | undefined;
 
   const reconciler = createReconciler({
     referrals,
@@ -123,6 +111,8 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     logger,
     intervalMs: config.sync.reconcileIntervalSeconds * 1000,
     lookbackMs: config.sync.reconcileLookbackHours * 3_600_000,
+    select: config.sync.select,
+    lead: backend.leadership('reconciler'),
   });
 
   const crmChanges = createCrmChangePoller({
@@ -131,6 +121,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     queue: backend.queue,
     logger,
     intervalMs: config.sync.crmPollSeconds * 1000,
+    lead: backend.leadership('crm-changes'),
   });
 
   const certificates = createCertificateSource({
@@ -158,6 +149,7 @@ export async function createConnector(config: Config, options: ConnectorOptions)
   });
 
   const pruner = createPeriodicTask({
+    lead: backend.leadership('pruning'),
     run: (signal) =>
       pruneExpired(
         backend.store,
@@ -190,7 +182,6 @@ export async function createConnector(config: Config, options: ConnectorOptions)
       })
     : undefined;
 
-  let workersStarted = false;
   return {
     config,
     backend,
@@ -198,7 +189,6 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     webhooks,
     crm,
     partnerCenterApp: partnerCenter.app,
-    workers,
     reconciler,
     crmChanges,
     app,
@@ -206,22 +196,26 @@ export async function createConnector(config: Config, options: ConnectorOptions)
     metrics,
     ingressCounters,
     async start(startOptions = {}) {
-      await whileBusy(() => backend.queue.recoverExpiredLeases());
       const address = await app.listen({ host: config.server.host, port: config.server.port });
       accepting = true;
       if (admin) logger.info({ url: await admin.start() }, 'operator console serving');
       if (startOptions.workers !== false) {
-        workers.start();
+        // Lease recovery, sync.select, the mapping and the heartbeat `backfill` looks for, as in every
+        // process that works the queue.
+        workers = await startSyncWorkers(
+          config,
+          { backend, referrals: syncReferrals, crm },
+          { logger, kind: 'serve', onSettled },
+        );
         reconciler.start();
         crmChanges.start();
         pruner.start();
-        workersStarted = true;
       }
       return address;
     },
     async stop(deadlineMs = 10_000) {
       accepting = false;
-      if (workersStarted)
+      if (workers)
         await Promise.all([reconciler.stop(), crmChanges.stop(), pruner.stop(), workers.stop(deadlineMs)]);
       await Promise.all([app.close(), admin?.close()]);
       await Promise.allSettled([certificates.close(), clients.closeAll()]);

@@ -5,6 +5,11 @@ import type { SecretBox } from './secret-box.ts';
 export type SecretStore = {
   getSecret(name: string): Promise<Uint8Array | null>;
   putSecret(name: string, value: Uint8Array): Promise<void>;
+  /**
+   * Runs `work` while no other instance sharing the store runs work under the same name (every storage
+   * backend has it; a store that is read by one command only may leave it out).
+   */
+  withSecretLock?<T>(name: string, work: () => Promise<T>): Promise<T>;
 };
 
 /**

@@ -62,6 +62,12 @@ export type TokenProviderOptions = {
   now?: () => number;
   /** The configuration keys of the app's registration, named when Entra refuses its credential. */
   credentialKeys?: CredentialKeys;
+  /**
+   * Runs a token refresh so that no other instance sharing the token cache refreshes at the same time:
+   * msal reads the cache, asks Entra, then writes the cache back, and two instances interleaving those
+   * steps would each keep a cache the other overwrote.
+   */
+  serialize?: <T>(refresh: () => Promise<T>) => Promise<T>;
 };
 
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -144,20 +150,21 @@ export function createDelegatedTokenProvider(
   const scopes = [`${audience.replace(/\/$/, '')}/user_impersonation`];
   return createCachingProvider(
     audience,
-    async (force) => {
-      const [account] = await app.getTokenCache().getAllAccounts();
-      if (!account) {
-        throw new AuthError(
-          'login_required',
-          'no Partner Center user is signed in: run `referral-connector auth login` (device code)',
-        );
-      }
-      try {
-        return await app.acquireTokenSilent({ account, scopes, forceRefresh: force });
-      } catch (error) {
-        throw tokenFailure(audience, error, keys, 'public', app);
-      }
-    },
+    (force) =>
+      (options.serialize ?? ((refresh) => refresh()))(async () => {
+        const [account] = await app.getTokenCache().getAllAccounts();
+        if (!account) {
+          throw new AuthError(
+            'login_required',
+            'no Partner Center user is signed in: run `referral-connector auth login` (device code)',
+          );
+        }
+        try {
+          return await app.acquireTokenSilent({ account, scopes, forceRefresh: force });
+        } catch (error) {
+          throw tokenFailure(audience, error, keys, 'public', app);
+        }
+      }),
     options.now ?? Date.now,
   );
 }

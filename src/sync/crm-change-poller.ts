@@ -7,7 +7,7 @@
  */
 import type { CrmAdapter } from '../crm/crm-adapter.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { JobQueue, Store } from '../store/ports.ts';
+import type { JobQueue, Leadership, Store } from '../store/ports.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 
 /** The name of the feed's cursor in the store. */
@@ -20,6 +20,8 @@ export type CrmChangePollerOptions = {
   queue: Pick<JobQueue, 'enqueue'>;
   logger: Logger;
   intervalMs: number;
+  /** Among several instances sharing a store, who runs the passes. */
+  lead?: Leadership;
 };
 
 export type CrmChangePass = { enqueued: number; fromScratch: boolean };
@@ -46,6 +48,7 @@ export function createCrmChangePoller(options: CrmChangePollerOptions): CrmChang
   const task = createPeriodicTask({
     run: runOnce,
     intervalMs: options.intervalMs,
+    ...(options.lead ? { lead: options.lead } : {}),
     // The first pass waits an interval: start-up stays light, and the stored cursor still covers
     // decisions made while the connector was down.
     runAtStart: false,

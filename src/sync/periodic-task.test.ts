@@ -56,6 +56,32 @@ describe('createPeriodicTask', () => {
     await task.stop();
   });
 
+  it('runs a pass only while this instance leads it, and gives the lead up on stop', async () => {
+    let leading = false;
+    let released = 0;
+    const run = vi.fn(async () => 'done');
+    const task = createPeriodicTask({
+      run,
+      intervalMs: 1_000,
+      runAtStart: true,
+      onError: () => {},
+      lead: {
+        acquire: async () => leading,
+        release: async () => {
+          released += 1;
+        },
+      },
+    });
+    task.start();
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(run).not.toHaveBeenCalled();
+    leading = true;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(run).toHaveBeenCalledTimes(1);
+    await task.stop();
+    expect(released).toBe(1);
+  });
+
   it('aborts the running pass on stop and waits for it to end', async () => {
     let ended = false;
     const task = createPeriodicTask({

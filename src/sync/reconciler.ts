@@ -15,7 +15,7 @@ import { toReferralKey } from '../core/domain.ts';
 import { toUtcInstant } from '../core/utc-instant.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ReferralsClient } from '../partner-center/referrals-client.ts';
-import type { JobQueue, Store } from '../store/ports.ts';
+import type { JobQueue, Leadership, Store } from '../store/ports.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 import { SELECT_ALL, type SelectionPolicy, selectReferral, serverFilterOf } from './selection-policy.ts';
 
@@ -34,6 +34,8 @@ export type ReconcilerOptions = {
   /** Which referrals to sync at all (`sync.select`); every referral when absent. */
   select?: SelectionPolicy;
   now?: () => number;
+  /** Among several instances sharing a store, who runs the passes. */
+  lead?: Leadership;
 };
 
 export type ReconcilePass = {
@@ -96,6 +98,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const task = createPeriodicTask({
     run: runOnce,
     intervalMs: options.intervalMs,
+    ...(options.lead ? { lead: options.lead } : {}),
     // Changes made while the connector was down are found now, not one interval later.
     runAtStart: true,
     onResult: (pass) => {

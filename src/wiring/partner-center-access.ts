@@ -8,7 +8,11 @@ import { resolveEncryptionKey } from '../auth/encryption-key.ts';
 import { createMsalApp, createMsalPublicApp } from '../auth/msal-app.ts';
 import { createSecretBox } from '../auth/secret-box.ts';
 import { createTokenCachePlugin, type SecretStore } from '../auth/token-cache-plugin.ts';
-import { createAppTokenProvider, createDelegatedTokenProvider } from '../auth/token-provider.ts';
+import {
+  createAppTokenProvider,
+  createDelegatedTokenProvider,
+  type TokenProvider,
+} from '../auth/token-provider.ts';
 import type { Config } from '../config/config-schema.ts';
 import { requireKeys } from '../config/load-config.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -23,6 +27,8 @@ export type PartnerCenterAccess = {
   app: ReturnType<typeof createMsalPublicApp>;
   referrals: ReferralsClient;
   webhooks: WebhooksClient;
+  /** The tokens those clients send: the user's for referrals; app-only (with a secret) or the user's for webhooks. */
+  tokens: { referrals: TokenProvider; webhooks: TokenProvider };
 };
 
 export function createPartnerCenterAccess(
@@ -45,18 +51,27 @@ export function createPartnerCenterAccess(
     deps.clients.entra,
     createTokenCachePlugin(deps.secrets, box, PARTNER_CENTER_TOKEN_CACHE),
   );
+  // Instances sharing a store take turns refreshing the user's tokens (one msal cache, one refresh token).
+  const lock = deps.secrets.withSecretLock?.bind(deps.secrets);
+  const serialize = <T>(refresh: () => Promise<T>) =>
+    lock ? lock(PARTNER_CENTER_TOKEN_CACHE, refresh) : refresh();
   // Without a secret the webhook API is called with the signed-in user's token (App+User works there too).
   const webhooksTokens = pc.clientSecret
     ? createAppTokenProvider(createMsalApp(registration, deps.clients.entra), pc.webhooksAudience, {
         credentialKeys,
       })
-    : createDelegatedTokenProvider(app, pc.webhooksAudience, { credentialKeys });
+    : createDelegatedTokenProvider(app, pc.webhooksAudience, { credentialKeys, serialize });
+  const referralsTokens = createDelegatedTokenProvider(app, pc.referralsAudience, {
+    credentialKeys,
+    serialize,
+  });
   return {
     app,
+    tokens: { referrals: referralsTokens, webhooks: webhooksTokens },
     referrals: createReferralsClient({
       baseUrl: pc.referralsUrl,
       http: deps.clients.client('referrals'),
-      tokens: createDelegatedTokenProvider(app, pc.referralsAudience, { credentialKeys }),
+      tokens: referralsTokens,
     }),
     webhooks: createWebhooksClient({
       baseUrl: pc.webhooksUrl,

@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from './create-program.ts';
+import { OPTIONAL_COMMANDS } from './optional-commands.ts';
 
 type HelpText = { where: string; text: string };
 
@@ -13,7 +14,20 @@ function helpTexts(command: Command, path: string[] = []): HelpText[] {
   ];
 }
 
-const texts = helpTexts(await createProgram());
+// emulate and demo are placeholders until they run (optional-commands.ts): read the real commands too.
+const optionalCommands = await Promise.all(
+  OPTIONAL_COMMANDS.map(async ({ load }) => {
+    const register = await load();
+    if (!register) throw new Error('the emulators did not load, though this repository installs them');
+    const program = new Command('referral-connector');
+    register(program);
+    return program.commands;
+  }),
+);
+const texts = [
+  ...helpTexts(await createProgram()),
+  ...optionalCommands.flat().flatMap((command) => helpTexts(command, ['referral-connector'])),
+];
 
 describe('help texts', () => {
   it('describe every command and option', () => {

@@ -28,6 +28,21 @@ if (runsConnector && missing && typeof process.execve === 'function') {
   );
 }
 const installed = import.meta.url.includes('/node_modules/');
-const compiled = new URL('../dist/main.js', import.meta.url);
-const entry = installed && existsSync(compiled) ? compiled : new URL('../src/main.ts', import.meta.url);
-await import(entry.href);
+const compiled = new URL('../dist/src/main.js', import.meta.url);
+if (installed && existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  // In this repository the workspace packages (the emulators) run from their TypeScript sources too:
+  // their exports name them under the "referral-connector-source" condition, which this process adds,
+  // and default to the dist/ they publish (packages/emulators/README.md). Imported here, not above, so
+  // that Node 20 still reaches the version message.
+  const { registerHooks } = await import('node:module');
+  registerHooks({
+    resolve: (specifier, context, nextResolve) =>
+      nextResolve(specifier, {
+        ...context,
+        conditions: [...context.conditions, 'referral-connector-source'],
+      }),
+  });
+  await import(new URL('../src/main.ts', import.meta.url).href);
+}

@@ -24,11 +24,12 @@ export function buildConnector(): string {
       stdio: 'inherit',
     },
   );
-  cpSync(
-    fileURLToPath(new URL('src/store/sqlite/migrations/', REPO)),
-    fileURLToPath(new URL('src/store/sqlite/migrations/', BUILD_DIR)),
-    { recursive: true },
-  );
+  // The files besides JavaScript that the connector reads at run time, as the package's build copies them.
+  for (const directory of ['src/store/sqlite/migrations/', 'src/admin/assets/']) {
+    cpSync(fileURLToPath(new URL(directory, REPO)), fileURLToPath(new URL(directory, BUILD_DIR)), {
+      recursive: true,
+    });
+  }
   return fileURLToPath(new URL('bench/connector-process.js', BUILD_DIR));
 }
 

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * The connector's version, from its package.json: two levels up both from src/cli/ and, once compiled,
- * from dist/cli/, so one path serves the sources and the published package.
+ * The connector's version, from its package.json: two levels up from src/cli/, three from the compiled
+ * dist/src/cli/ of the published package (compiled files are the ones ending in .js).
  */
 export function connectorVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const manifest = import.meta.url.endsWith('.ts') ? '../../package.json' : '../../../package.json';
+  const { version } = JSON.parse(readFileSync(new URL(manifest, import.meta.url), 'utf8')) as {
     version: string;
   };
-  return manifest.version;
+  return version;
 }

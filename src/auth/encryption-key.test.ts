@@ -108,4 +108,14 @@ describe('the key that seals stored secrets', () => {
     resolveEncryptionKey({ dataDir, secrets: {} }, logger);
     expect(logger.notes).toEqual([expect.stringContaining('chmod 600')]);
   });
+
+  it('refuses to generate a key of its own when the store is shared, naming the key to set', () => {
+    const dataDir = join(tempDirectory(), 'data');
+    expect(() =>
+      resolveEncryptionKey(
+        { dataDir, secrets: {}, store: { url: 'postgres://db.example/rc' } },
+        recordingLogger(),
+      ),
+    ).toThrow(/secrets\.encryptionKey/);
+  });
 });

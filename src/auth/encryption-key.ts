@@ -16,6 +16,8 @@ export const ENCRYPTION_KEY_FILE = 'secrets.key';
 
 export type EncryptionKeyConfig = {
   dataDir: string;
+  /** A shared store (`store.url`): every instance must open what another sealed. */
+  store?: { url?: string | undefined };
   secrets: { encryptionKey?: string | undefined; previousEncryptionKeys?: readonly string[] | undefined };
 };
 
@@ -35,6 +37,19 @@ export function resolveEncryptionKey(config: EncryptionKeyConfig, logger: NoteLo
     return { current, previous: [...previous, ...fromFile] };
   }
   if (stored) return { current: stored, previous };
+  if (config.store?.url) {
+    // A key generated here would be this instance's alone: the others could not open the sign-in it seals.
+    throw new ConfigError(
+      [
+        {
+          path: 'secrets.encryptionKey',
+          problem:
+            'is required with store.url: every instance sharing the database needs the same key to open the stored sign-in (openssl rand -base64 32)',
+        },
+      ],
+      'secrets',
+    );
+  }
   const created = createKeyFile(config.dataDir, file);
   if (created.made) {
     logger.warn(

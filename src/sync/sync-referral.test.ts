@@ -6,6 +6,7 @@ import { type ConnectorWorld, startConnectorWorld } from '../../test/support/con
 import { toReferralKey } from '../core/index.ts';
 import type { CrmAdapter } from '../crm/crm-adapter.ts';
 import { createDynamicsAdapter } from '../crm/dynamics/dynamics-adapter.ts';
+import { compileMapping } from '../mapping/compile-mapping.ts';
 import { createReferralsClient, type ReferralsClient } from '../partner-center/referrals-client.ts';
 import type { StorageBackend } from '../store/ports.ts';
 import { createSqliteBackend } from '../store/sqlite/create-sqlite-backend.ts';
@@ -338,6 +339,46 @@ describe('syncReferral', () => {
     const [last] = await backend.store.timeline(toReferralKey(missing));
     expect(last).toMatchObject({ step: 'sync', outcome: 'failed', detail: { code: 'referrals_not_found' } });
     expect(await backend.store.getLink(toReferralKey(missing))).toBeNull();
+  });
+});
+
+describe('a configured mapping', () => {
+  const mapping = compileMapping({
+    fields: { topic: { template: '{name} ({customerProfile.address.country})' } },
+    status: {
+      // Dataverse statuscode 7 (Canceled): the seller withdrew it; decline even an accepted referral.
+      crmStatus: { '7': { 'Active/Accepted': 'Closed/Declined' } },
+      reasons: { '7': 'Canceled by the seller' },
+    },
+  });
+
+  it('writes the lead fields it maps', async () => {
+    const served = incoming({ name: 'Big deal', customerProfile: { address: { country: 'DE' } } });
+    await syncReferral(served.id, deps({ mapping }));
+
+    expect(leadsOf(served.id)[0]?.subject).toBe('Big deal (DE)');
+  });
+
+  it('moves the referral by the row of the CRM’s own status, with its reason', async () => {
+    const served = cw.world.referrals.create({}, { as: 'partner' });
+    const leadId = (await syncReferral(served.id, deps({ mapping }))).leadId as string;
+    cw.world.dataverse.sellerUpdate(leadId, { statecode: 2, statuscode: 7 });
+    await syncReferral(served.id, deps({ mapping }), { leadChanged: true });
+
+    expect(cw.world.referrals.get(served.id)).toMatchObject({
+      status: 'Closed',
+      substatus: 'Declined',
+      statusReason: 'Canceled by the seller',
+    });
+  });
+
+  it('leaves the default to decide for a CRM status it has no row for', async () => {
+    const served = cw.world.referrals.create({}, { as: 'partner' });
+    const leadId = (await syncReferral(served.id, deps({ mapping }))).leadId as string;
+    cw.world.dataverse.sellerUpdate(leadId, { statecode: 2, statuscode: 6 });
+    await syncReferral(served.id, deps({ mapping }), { leadChanged: true });
+
+    expect(cw.world.referrals.get(served.id)).toMatchObject({ status: 'Closed', substatus: 'Lost' });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createConnector } from '../connector.ts';
+import { checkBeforeStart } from '../doctor/start-checks.ts';
 import { createLogger } from '../observability/logger.ts';
 import { boundUrl } from './bound-url.ts';
 import { type ConfigFlags, configFromFlags, withConfigFlags } from './cli-config.ts';
@@ -12,6 +13,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (flags: ConfigFlags & { port?: string }) => {
       const config = configFromFlags(flags, flags.port ? { 'server.port': flags.port } : {});
       const logger = createLogger({ level: config.log.level });
+      checkBeforeStart(config, logger);
       const connector = await createConnector(config, { logger });
       await connector.start();
       // The address bound, not start()'s friendlier name for it: 127.0.0.1 logged as localhost sends

@@ -66,6 +66,11 @@ export type LeadFieldsReading = {
 export type SetupNeeds = {
   /** The change feed runs (`sync.crmPollSeconds` > 0): it needs what `decidedLeads` reads. */
   changeFeed: boolean;
+  /**
+   * Fields of the partner's own the mapping writes (`mapping.extra`): each must exist, be writable and
+   * take the kind of value it gets (`any`: not known before a referral, e.g. from a lookup table).
+   */
+  extraFields?: readonly { name: string; kind: 'text' | 'number' | 'boolean' | 'any' }[];
 };
 
 /**

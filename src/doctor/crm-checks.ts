@@ -5,6 +5,7 @@
 import type { Config } from '../config/config-schema.ts';
 import { failed, type SetupCheck, skipped } from '../core/setup-check.ts';
 import { type CrmContext, createCrmAdapter } from '../crm/create-crm-adapter.ts';
+import { compileMapping } from '../mapping/compile-mapping.ts';
 import { describeFailure } from '../net/explain-error.ts';
 
 export async function checkCrm(config: Config, context: CrmContext): Promise<SetupCheck[]> {
@@ -25,7 +26,11 @@ export async function checkCrm(config: Config, context: CrmContext): Promise<Set
     if (!adapter.checkSetup) {
       return [skipped(`${config.crm.kind} setup`, `the ${config.crm.kind} adapter has no setup checks yet`)];
     }
-    return await adapter.checkSetup({ changeFeed: config.sync.crmPollSeconds > 0 });
+    return await adapter.checkSetup({
+      changeFeed: config.sync.crmPollSeconds > 0,
+      // Checked against the CRM's own metadata: the configuration alone cannot know its fields.
+      extraFields: compileMapping(config.mapping).extraFields,
+    });
   } finally {
     await adapter.close();
   }

@@ -195,6 +195,29 @@ describe('a configured mapping', () => {
   });
 });
 
+describe('the CRM fields a mapping writes', () => {
+  it('names each with the kind of value it gets, for doctor to check against the CRM', () => {
+    const { extraFields } = compileMapping({
+      extra: {
+        new_dealsize: { path: 'details.dealValue' },
+        new_topic: { template: '{name}' },
+        new_flag: { const: true },
+        new_size: { path: 'customerProfile.size', transforms: [{ lookup: { '1to10employees': 1 } }] },
+        new_names: { path: 'customerProfile.team[].email', transforms: [{ join: ', ' }] },
+      },
+    });
+
+    expect(extraFields).toEqual([
+      { name: 'new_dealsize', kind: 'number' },
+      { name: 'new_topic', kind: 'text' },
+      { name: 'new_flag', kind: 'boolean' },
+      { name: 'new_size', kind: 'any' },
+      { name: 'new_names', kind: 'text' },
+    ]);
+    expect(compileMapping().extraFields).toEqual([]);
+  });
+});
+
 describe('checking a mapping configuration', () => {
   it('names every bad entry with its path in one error', () => {
     const problems = problemsOf({

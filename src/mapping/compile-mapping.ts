@@ -24,6 +24,8 @@ export type LeadMapping = {
   effective: MappingConfig;
   /** Lead → referral status write-back. */
   status: StatusMapping;
+  /** The CRM fields of the partner's own it writes, and the kind of value each gets (for `doctor`). */
+  extraFields: readonly { name: string; kind: CompiledSource['kind'] }[];
   /** Referral → CRM-neutral lead, and what could not be carried over. */
   toLead(referral: Referral, options: MapReferralToLeadOptions): MappedLead;
 };
@@ -60,6 +62,7 @@ export function compileMapping(config: Partial<MappingConfig> = {}): LeadMapping
   return {
     effective,
     status,
+    extraFields: [...extra].map(([name, source]) => ({ name, kind: source.kind })),
     toLead: (referral, options) => mapWith(fields, extra, referral, options),
   };
 }

@@ -39,6 +39,8 @@ export type SourceContext = {
 
 export type CompiledSource = {
   config: SourceConfig;
+  /** The kind of value it gives (a single value: lists and objects are refused), `any` when unknown. */
+  kind: 'text' | 'number' | 'boolean' | 'any';
   read(context: SourceContext): MappingValue;
 };
 
@@ -108,6 +110,7 @@ export function parseSource(
   return {
     source: {
       config,
+      kind: kind === 'text' || kind === 'number' || kind === 'boolean' ? kind : 'any',
       read(context) {
         let value = origin.read(context);
         for (const transform of transforms) value = transform.apply(value, context.warn);

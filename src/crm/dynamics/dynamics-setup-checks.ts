@@ -11,6 +11,7 @@ import { describeFailure } from '../../net/explain-error.ts';
 import type { HttpRequest, HttpResponse } from '../../net/http-client.ts';
 import { RemoteError } from '../../net/remote-error.ts';
 import type { SetupNeeds } from '../crm-adapter.ts';
+import { checkExtraColumns, extraColumnCheckName } from './extra-column-checks.ts';
 
 export type DynamicsSetupDeps = {
   /** The Web API root, `<org>/api/data/v9.2`. */
@@ -55,6 +56,7 @@ export async function checkDynamicsSetup(deps: DynamicsSetupDeps, needs: SetupNe
       `alternate key on lead.${idColumn}`,
       ...(deps.referralUrlColumn ? [`lead.${deps.referralUrlColumn}`] : []),
       'change tracking on lead',
+      ...(needs.extraFields ?? []).map(extraColumnCheckName),
     ]
       .slice(from)
       .map((name) => skipped(name, `needs ${what}`));
@@ -108,6 +110,7 @@ export async function checkDynamicsSetup(deps: DynamicsSetupDeps, needs: SetupNe
           )
         : passed('change tracking on lead', 'off, and not needed (sync.crmPollSeconds: 0)'),
   );
+  checks.push(...(await checkExtraColumns(get, needs.extraFields ?? [])));
   return checks;
 }
 

@@ -153,7 +153,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
         draft,
       ),
     // Sellers' decisions are read with SOQL on SystemModstamp: nothing to set up for the change feed.
-    checkSetup: () =>
+    checkSetup: (needs) =>
       checkSalesforceSetup({
         api,
         send,
@@ -162,6 +162,7 @@ export function createSalesforceAdapter(options: SalesforceAdapterOptions): CrmA
         leadSource: options.leadSource,
         disqualifiedStatuses: options.disqualifiedStatuses,
         countryPicklists: options.countryPicklists,
+        extraFields: needs.extraFields,
       }),
     close: () => options.http.close(),
   };

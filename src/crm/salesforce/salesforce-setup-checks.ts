@@ -8,6 +8,8 @@
 import { failed, passed, type SetupCheck, skipped, warned } from '../../core/setup-check.ts';
 import { describeFailure } from '../../net/explain-error.ts';
 import type { HttpRequest, HttpResponse } from '../../net/http-client.ts';
+import type { SetupNeeds } from '../crm-adapter.ts';
+import { checkExtraFields, extraFieldCheckName } from './extra-field-checks.ts';
 
 export type SalesforceSetupDeps = {
   /** `<instance>/services/data/vXX.X`. */
@@ -19,6 +21,8 @@ export type SalesforceSetupDeps = {
   leadSource: string;
   disqualifiedStatuses: readonly string[];
   countryPicklists: boolean;
+  /** The org's own fields the mapping writes (`mapping.extra`). */
+  extraFields?: SetupNeeds['extraFields'];
 };
 
 type PicklistValue = { value?: string; active?: boolean };
@@ -50,6 +54,7 @@ export async function checkSalesforceSetup(deps: SalesforceSetupDeps): Promise<S
     'Lead Status values',
     'LeadSource value',
     'State and Country/Territory picklists',
+    ...(deps.extraFields ?? []).map(extraFieldCheckName),
   ];
   let describe: Describe;
   try {
@@ -145,6 +150,7 @@ export async function checkSalesforceSetup(deps: SalesforceSetupDeps): Promise<S
             'set `crm.salesforce.countryPicklists: false`, or turn the picklists on in Setup',
           ),
   );
+  checks.push(...checkExtraFields(field, deps.extraFields ?? []));
   return checks;
 }
 

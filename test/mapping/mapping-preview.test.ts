@@ -1,8 +1,8 @@
 /**
  * The configured mapping end to end, on each emulated CRM: a `mapping` that sends `details.dealValue` to a
  * custom lead field and a template to the topic; `referral-connector mapping preview` (the real CLI, in
- * its own process) shows both and writes nothing — the CRM's request log holds only reads — and a sync
- * then writes them. `--file` previews a saved referral with no remote at all.
+ * its own process) shows both and writes nothing — the CRM's request log holds only reads — and the sync
+ * workers serve runs then write them. `--file` previews a saved referral with no remote at all.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,11 +20,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { toReferralKey } from '../../src/core/index.ts';
-import { compileMapping } from '../../src/mapping/compile-mapping.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { SPEC_EXAMPLE_REFERRAL } from '../../src/partner-center/spec-example-referral.ts';
 import type { MappingPreview } from '../../src/sync/preview-referral-sync.ts';
-import { syncReferral } from '../../src/sync/sync-referral.ts';
+import type { SettledJob } from '../../src/sync/sync-workers.ts';
+import { startSyncWorkers } from '../../src/wiring/start-sync-workers.ts';
 import { openSyncParts } from '../../src/wiring/sync-parts.ts';
 
 const run = promisify(execFile);
@@ -147,13 +147,22 @@ describe.each(['dynamics', 'salesforce'] as const)(
       const config = loadConfig({ env: {}, ignoreDefaultFile: true, overrides: settings });
       const parts = await openSyncParts(config, { logger: createLogger({ level: 'silent' }) });
       try {
-        await syncReferral(referral.id, {
-          referrals: parts.referrals,
-          crm: parts.crm(),
-          store: parts.backend.store,
-          writeBack: true,
-          mapping: compileMapping(config.mapping),
+        // The workers serve and backfill run, as they build the mapping from the configuration.
+        let settle: (event: SettledJob) => void = () => {};
+        const settled = new Promise<SettledJob>((resolve) => {
+          settle = resolve;
         });
+        const workers = await startSyncWorkers(
+          config,
+          { backend: parts.backend, referrals: parts.referrals, crm: parts.crm() },
+          { logger: createLogger({ level: 'silent' }), kind: 'serve', onSettled: (event) => settle(event) },
+        );
+        try {
+          await parts.backend.queue.enqueue(key, { reason: 'webhook' });
+          expect(await settled).toMatchObject({ outcome: 'synced' });
+        } finally {
+          await workers.stop(5_000);
+        }
       } finally {
         await parts.close();
       }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAuthCommand } from './auth-command.ts';
 import { registerBackfillCommand } from './backfill-command.ts';
 import { connectorVersion } from './connector-version.ts';
+import { registerDoctorCommand } from './doctor-command.ts';
 import { registerMappingCommand } from './mapping-command.ts';
 import { registerOptionalCommands } from './optional-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
@@ -18,6 +19,7 @@ export async function createProgram(): Promise<Command> {
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
+  registerDoctorCommand(program);
   await registerOptionalCommands(program);
   registerWebhooksCommand(program);
   registerAuthCommand(program);

@@ -1,9 +1,9 @@
 /**
  * The figures of a chaos run, read from where each fact lives: the emulators' traffic counters and
- * delivery log (what was sent and what was injected), the connector's SQLite file (sync failures on the
- * timeline), and the outcome computed by the test (leads, duplicates, lost, dead-lettered).
+ * delivery log (what was sent and what was injected), the connector's store (sync failures on the
+ * timeline), the load balancer (which instance answered), and the outcome computed by the test (leads,
+ * duplicates, lost, dead-lettered).
  */
-import { DatabaseSync } from 'node:sqlite';
 import type { EmulatorWorld } from '@referral-connector/emulators';
 import type { DeliveryAudit } from './delivery-audit.ts';
 
@@ -11,7 +11,12 @@ export type RunOutcome = {
   referrals: number;
   microsoftUpdates: number;
   kills: number;
-  storeLockHolds: number;
+  /** Connector processes sharing the store. */
+  instances: number;
+  /** Deliveries each instance answered (through the load balancer; one instance: all of them). */
+  deliveriesByInstance: number[];
+  /** SQLite runs: times a second connection held the write lock (null on PostgreSQL). */
+  storeLockHolds: number | null;
   leads: number;
   duplicateLeads: number;
   lost: number;
@@ -41,7 +46,7 @@ export type ChaosFigures = RunOutcome & {
 
 export function collectFigures(
   world: EmulatorWorld,
-  databaseFile: string,
+  syncFailures: ReadonlyArray<{ referral: string; n: number }>,
   outcome: RunOutcome,
   unsyncableIds: ReadonlySet<string>,
 ): ChaosFigures {
@@ -51,39 +56,25 @@ export function collectFigures(
   const ingressRefused503 = world.webhooks
     .deliveries()
     .reduce((sum, delivery) => sum + delivery.attempts.filter((attempt) => attempt.status === 503).length, 0);
-  const db = new DatabaseSync(databaseFile, { readOnly: true });
-  try {
-    const failed = db
-      .prepare(`SELECT count(*) AS n FROM timeline WHERE step = 'sync' AND outcome = 'failed'`)
-      .get() as { n: number };
-    // The margin below sync.maxAttempts: failed syncs of the referral that had the most (rejected ones aside).
-    const failuresByReferral = db
-      .prepare(
-        `SELECT lower(referral_id) AS referral, count(*) AS n FROM timeline
-         WHERE step = 'sync' AND outcome = 'failed' GROUP BY lower(referral_id) ORDER BY n DESC`,
-      )
-      .all() as Array<{ referral: string; n: number }>;
-    const mostFailures = failuresByReferral.find((row) => !unsyncable.has(row.referral))?.n ?? 0;
-    return {
-      ...outcome,
-      deliveries: dispatch.sent + dispatch.duplicated,
-      duplicatedDeliveries: dispatch.duplicated,
-      reorderedDeliveries: dispatch.reordered,
-      deliveryAttempts: dispatch.attempts,
-      deliveryRetries: dispatch.failedAttempts,
-      deliveriesGivenUp: dispatch.gaveUp,
-      ingressRefused503,
-      dataverseRequests: traffic.dataverse.total,
-      dataverse5xx: traffic.dataverse.injected['5xx'],
-      dataverse429: traffic.dataverse.injected['429'],
-      referralsRequests: traffic.referrals.total,
-      referrals5xx: traffic.referrals.injected['5xx'],
-      syncRetries: failed.n,
-      mostSyncFailuresOfOneReferral: mostFailures,
-    };
-  } finally {
-    db.close();
-  }
+  // The margin below sync.maxAttempts: failed syncs of the referral that had the most (rejected ones aside).
+  const mostFailures = syncFailures.find((row) => !unsyncable.has(row.referral))?.n ?? 0;
+  return {
+    ...outcome,
+    deliveries: dispatch.sent + dispatch.duplicated,
+    duplicatedDeliveries: dispatch.duplicated,
+    reorderedDeliveries: dispatch.reordered,
+    deliveryAttempts: dispatch.attempts,
+    deliveryRetries: dispatch.failedAttempts,
+    deliveriesGivenUp: dispatch.gaveUp,
+    ingressRefused503,
+    dataverseRequests: traffic.dataverse.total,
+    dataverse5xx: traffic.dataverse.injected['5xx'],
+    dataverse429: traffic.dataverse.injected['429'],
+    referralsRequests: traffic.referrals.total,
+    referrals5xx: traffic.referrals.injected['5xx'],
+    syncRetries: syncFailures.reduce((sum, row) => sum + row.n, 0),
+    mostSyncFailuresOfOneReferral: mostFailures,
+  };
 }
 
 const share = (part: number, whole: number) => `${((100 * part) / Math.max(1, whole)).toFixed(1)}%`;
@@ -95,12 +86,13 @@ export function formatFigures(f: ChaosFigures): string {
     `            ${f.deliveries} webhook deliveries (${f.duplicatedDeliveries} duplicated, ${f.reorderedDeliveries} reordered), ${f.deliveryAttempts} attempts`,
     `faults      Dataverse ${f.dataverse5xx} × 5xx (${share(f.dataverse5xx, f.dataverseRequests)}), ${f.dataverse429} × 429 (${share(f.dataverse429, f.dataverseRequests)}) of ${f.dataverseRequests}`,
     `            Referrals API ${f.referrals5xx} × 5xx (${share(f.referrals5xx, f.referralsRequests)}) of ${f.referralsRequests}`,
-    `            ingress 503 ${f.ingressRefused503} (${share(f.ingressRefused503, f.deliveries)} of deliveries; ${f.storeLockHolds} store-lock holds)`,
+    `            ingress 503 ${f.ingressRefused503} (${share(f.ingressRefused503, f.deliveries)} of deliveries${f.storeLockHolds === null ? '' : `; ${f.storeLockHolds} store-lock holds`})`,
     `            ${f.unsyncable} referrals the CRM rejects`,
     `callbacks   ${f.deliveryAudit.acknowledged} acknowledged, ${f.deliveryAudit.stored} in the inbox (${f.deliveryAudit.storedUnacknowledged} stored but unacknowledged)`,
     `            then synced ${f.deliveryAudit.syncedAfter}, already seen ${f.deliveryAudit.alreadySeen}, dead-lettered again ${f.deliveryAudit.deadLetteredAfter}`,
     `retries     ${f.deliveryRetries} delivery retries, ${f.syncRetries} sync retries, ${f.deliveriesGivenUp} deliveries given up`,
     `            at most ${f.mostSyncFailuresOfOneReferral} failed syncs for one syncable referral`,
+    `instances   ${f.instances}; deliveries answered by each: ${f.deliveriesByInstance.join(', ')}`,
     `kills       ${f.kills} × SIGKILL + restart`,
     `leads       ${f.leads} leads, ${f.duplicateLeads} duplicates`,
     `lost        ${f.lost}`,

@@ -7,10 +7,10 @@
  *   `updatedDateTime`): such an event, typically the echo of our own write-back, is recorded and
  *   enqueues nothing, by design;
  * - for a referral the CRM rejects, its dead letter is newer than the event (each event retried it).
- * Read from the connector's SQLite file once it has stopped.
+ * Read from the connector's store (`ChaosStore.auditRows`) once it has stopped.
  */
-import { DatabaseSync } from 'node:sqlite';
 import { type EmulatorWorld, serializePayload } from '@referral-connector/emulators';
+import type { AuditRows } from './chaos-store.ts';
 
 export type DeliveryAudit = {
   /** 2xx answers the dispatcher got. */
@@ -29,19 +29,9 @@ export type DeliveryAudit = {
   problems: string[];
 };
 
-type InboxRow = {
-  id: number;
-  received_at: string;
-  referral_id: string | null;
-  kind: string;
-  raw_body: string;
-};
-type LinkRow = { referral_id: string; synced_at: string; last_referral_updated_at: string | null };
-type DeadRow = { referral_id: string; dead_at: number };
-
 export function auditDeliveries(
   world: EmulatorWorld,
-  databaseFile: string,
+  rows: AuditRows,
   unsyncable: ReadonlySet<string>,
 ): DeliveryAudit {
   const acknowledgedBodies = new Map<string, number>();
@@ -56,25 +46,9 @@ export function auditDeliveries(
     acknowledged += answers.length;
   }
 
-  const db = new DatabaseSync(databaseFile, { readOnly: true });
-  let inbox: InboxRow[];
-  let links: Map<string, LinkRow>;
-  let dead: Map<string, DeadRow>;
-  try {
-    inbox = db
-      .prepare(`SELECT id, received_at, referral_id, kind, raw_body FROM inbox WHERE referral_id IS NOT NULL`)
-      .all() as InboxRow[];
-    const linkRows = db
-      .prepare(`SELECT referral_id, synced_at, last_referral_updated_at FROM links`)
-      .all() as LinkRow[];
-    links = new Map(linkRows.map((row) => [row.referral_id.toLowerCase(), row]));
-    const deadRows = db
-      .prepare(`SELECT referral_id, dead_at FROM jobs WHERE state = 'dead'`)
-      .all() as DeadRow[];
-    dead = new Map(deadRows.map((row) => [row.referral_id.toLowerCase(), row]));
-  } finally {
-    db.close();
-  }
+  const { inbox } = rows;
+  const links = new Map(rows.links.map((row) => [row.referral_id.toLowerCase(), row]));
+  const dead = new Map(rows.dead.map((row) => [row.referral_id.toLowerCase(), row]));
 
   const problems: string[] = [];
   const storedBodies = new Map<string, number>();

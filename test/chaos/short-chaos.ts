@@ -12,11 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorWorld, FaultSettings, Referral } from '@referral-connector/emulators';
 import { createRandom } from '@referral-connector/emulators';
 import { afterAll, expect, it } from 'vitest';
-import { createSqliteBackend } from '../../src/store/sqlite/create-sqlite-backend.ts';
-import { type BacklogProbe, createBacklogProbe } from './backlog-probe.ts';
+import { createBacklogProbe } from './backlog-probe.ts';
+import type { ChaosStore } from './chaos-store.ts';
 import { type ChaosWorld, startChaosWorld } from './chaos-world.ts';
-import { type ConnectorProcess, createConnectorProcess } from './connector-process.ts';
 import { auditDeliveries } from './delivery-audit.ts';
+import { waitFor } from './dynamics-chaos.ts';
 import { startReferralLoad } from './referral-load.ts';
 import { createStoreLockFaults, type StoreLockFaults } from './store-lock-faults.ts';
 
@@ -41,16 +41,15 @@ const LEASE_SECONDS = 5;
 const STORE_LOCK = { everyMs: 600, holdMs: 150 };
 
 let chaos: ChaosWorld | undefined;
-let connector: ConnectorProcess | undefined;
 let lock: StoreLockFaults | undefined;
-let backlog: BacklogProbe | undefined;
+let store: ChaosStore | undefined;
 let dataDir: string | undefined;
 let passed = false;
 
 afterAll(async () => {
-  backlog?.close();
+  await store?.close();
   await lock?.stop();
-  await connector?.stop(5_000);
+  await chaos?.fleet.stop(5_000);
   await chaos?.close();
   if (passed && dataDir) rmSync(dataDir, { recursive: true, force: true });
   else if (dataDir) console.log(`chaos data directory kept: ${dataDir}`);
@@ -74,45 +73,38 @@ export function describeShortChaos(spec: ShortChaosSpec): void {
         log: { level: 'warn' },
       },
     });
-    const { world } = chaos;
-    connector = createConnectorProcess({
-      configFile: chaos.configFile,
-      logFile: join(dataDir, 'connector.log'),
-      port: chaos.port,
-    });
-    await connector.start();
+    const { world, fleet, databaseFile } = chaos;
+    const [connector] = fleet.instances;
+    if (!connector || !databaseFile) throw new Error('one connector on SQLite expected');
+    await fleet.start();
     world.traffic.setFaults({
       ...spec.crmFaults,
       referrals: { '5xx': 0.05 },
       dispatcher: { duplicate: 0.1, reorder: 0.05 },
     });
-    lock = createStoreLockFaults(chaos.databaseFile);
+    lock = createStoreLockFaults(databaseFile);
     lock.start(STORE_LOCK);
 
     const load = startReferralLoad(world, PLAN, createRandom(`chaos-${spec.crm}-load`));
-    const probe = createBacklogProbe(world, chaos.databaseFile);
-    backlog = probe;
+    store = chaos.openStore();
+    const probe = createBacklogProbe(world, store);
     await waitFor(() => load.created() >= PLAN.referrals / 2, 60_000);
-    await connector.kill();
-    await sleep(300);
-    await connector.start();
+    await fleet.killAndRestart(connector, 300);
     await load.done;
     await lock.stop();
     await waitFor(
       async () => {
-        if (!probe.settled()) return false;
+        if (!(await probe.settled())) return false;
         await sleep(300);
         return probe.settled();
       },
       120_000,
       probe.describe,
     );
-    await connector.stop();
+    await fleet.stop();
 
-    const backend = createSqliteBackend({ path: chaos.databaseFile });
-    const deadLetters = await backend.queue.deadLetters();
-    await backend.close();
-    const deliveries = auditDeliveries(world, chaos.databaseFile, load.unsyncable);
+    const deadLetters = await store.deadLetters();
+    const deliveries = auditDeliveries(world, await store.auditRows(), load.unsyncable);
 
     const problems: string[] = [];
     let leads = 0;
@@ -152,16 +144,4 @@ export function describeShortChaos(spec: ShortChaosSpec): void {
     expect(connector.kills).toBe(1);
     passed = true;
   }, 180_000);
-}
-
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  describe: () => string = () => '',
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms\n${describe()}`);
-    await sleep(50);
-  }
 }

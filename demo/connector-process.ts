@@ -1,13 +1,23 @@
 /**
- * The connector as a real child process (`node src/main.ts serve --config <file>`), so the chaos suite can
- * SIGKILL it mid-run and start it again on the same data directory and port.
+ * One connector as a real child process (`referral-connector serve --config <file>`), so that it can be
+ * SIGKILLed mid-run and started again on the same configuration and port: the demo's instances and the
+ * chaos suites' connectors.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The launcher a partner starts (it re-executes itself with the memory settings, keeping its pid): from
+ * the sources in demo/, or from the published dist/demo/.
+ */
+export const CONNECTOR_BIN = fileURLToPath(
+  new URL(
+    import.meta.url.endsWith('.ts') ? '../bin/referral-connector.js' : '../../bin/referral-connector.js',
+    import.meta.url,
+  ),
+);
 
 export type ConnectorProcess = {
   /** Starts `serve` and resolves once `/healthz` answers. */
@@ -16,24 +26,34 @@ export type ConnectorProcess = {
   kill(): Promise<void>;
   /** SIGTERM and wait for the graceful exit (SIGKILL after `deadlineMs`). */
   stop(deadlineMs?: number): Promise<void>;
+  readonly port: number;
+  /** The running process's id, while it runs. */
+  readonly pid: number | undefined;
   readonly starts: number;
   readonly kills: number;
 };
 
-export function createConnectorProcess(options: {
+export type ConnectorProcessOptions = {
   configFile: string;
   /** The child's stdout and stderr are appended here. */
   logFile: string;
+  /** `server.port` of the configuration: where `/healthz` is asked. */
   port: number;
+  /** The script run with `serve` (default: the launcher, CONNECTOR_BIN). */
+  entry?: string;
+  /** Environment beyond PATH and HOME (none else is passed: only the file configures the connector). */
+  env?: Record<string, string>;
   readyTimeoutMs?: number;
-}): ConnectorProcess {
+};
+
+export function createConnectorProcess(options: ConnectorProcessOptions): ConnectorProcess {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   let starts = 0;
   let kills = 0;
 
   async function waitUntilHealthy(): Promise<void> {
-    const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
     for (;;) {
       if (!child || child.exitCode !== null)
         throw new Error(`connector exited at start-up; see ${options.logFile}`);
@@ -61,12 +81,14 @@ export function createConnectorProcess(options: {
   return {
     async start() {
       const log = openSync(options.logFile, 'a');
-      const spawned = spawn(process.execPath, ['src/main.ts', 'serve', '--config', options.configFile], {
-        cwd: REPO_ROOT,
-        // Nothing of the test's environment may configure the connector: only the file does.
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-        stdio: ['ignore', log, log],
-      });
+      const spawned = spawn(
+        process.execPath,
+        [options.entry ?? CONNECTOR_BIN, 'serve', '--config', options.configFile],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+          stdio: ['ignore', log, log],
+        },
+      );
       closeSync(log);
       child = spawned;
       exited = new Promise((resolve) => spawned.once('exit', () => resolve()));
@@ -78,6 +100,10 @@ export function createConnectorProcess(options: {
       await signal('SIGKILL');
     },
     stop: (deadlineMs = 20_000) => signal('SIGTERM', deadlineMs),
+    port: options.port,
+    get pid() {
+      return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
     get starts() {
       return starts;
     },

@@ -1,11 +1,29 @@
 /**
  * Drives a demo: Microsoft creates referrals (and edits some), Partner Center notifies, the connector
- * syncs; waits until every referral has its lead and its write-back, or until the deadline.
+ * syncs; waits until every referral has its lead and its write-back, or until the deadline. Works on
+ * the in-process demo and on a fleet of connector processes alike (`DemoTarget`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EmulatorWorld } from '@referral-connector/emulators';
+import type { Config } from '../src/config/config-schema.ts';
+import type { QueueStats } from '../src/store/ports.ts';
 import { crmLeads } from './crm-leads.ts';
 import { type DemoSummary, summarize } from './demo-summary.ts';
-import type { Demo } from './start-demo.ts';
+
+/** What a run drives and reads. */
+export type DemoTarget = {
+  world: EmulatorWorld;
+  crm: Config['crm'];
+  queueStats(): Promise<QueueStats>;
+  /** Notes, from now on, when each referral's lead is first written. */
+  watchLeadWrites(): LeadWriteWatch;
+};
+
+export type LeadWriteWatch = {
+  /** When the lead of each of these referrals was first written (ms since the epoch), by lower-case id. */
+  writtenAt(referralIds: readonly string[]): Promise<Map<string, number>>;
+  stop(): void;
+};
 
 export type RunDemoOptions = {
   referrals: number;
@@ -13,24 +31,18 @@ export type RunDemoOptions = {
   updateShare?: number;
   timeoutMs?: number;
   onProgress?: (progress: { leads: number; writtenBack: number; referrals: number }) => void;
+  /** While this says so, the run is not over even if everything synced (faults still scheduled). */
+  busy?: () => boolean;
 };
 
 export type DemoRun = { summary: DemoSummary; converged: boolean; elapsedMs: number };
 
-export async function runDemo(demo: Demo, options: RunDemoOptions): Promise<DemoRun> {
+export async function runDemo(demo: DemoTarget, options: RunDemoOptions): Promise<DemoRun> {
   const { world } = demo;
   const started = Date.now();
   // Event → lead latency: from Microsoft's create to the first lead write of that referral.
   const createdAt = new Map<string, number>();
-  const latenciesMs: number[] = [];
-  const unsubscribe = demo.onSettled((event) => {
-    if (event.outcome !== 'synced') return;
-    const key = event.job.referralId.toLowerCase();
-    const t0 = createdAt.get(key);
-    if (t0 === undefined) return;
-    latenciesMs.push(event.result.leadWrittenAt - t0);
-    createdAt.delete(key);
-  });
+  const leadWrites = demo.watchLeadWrites();
   const ids: string[] = [];
   for (let i = 0; i < options.referrals; i++) {
     const referral = world.referrals.create({}, { as: 'microsoft' });
@@ -47,14 +59,14 @@ export async function runDemo(demo: Demo, options: RunDemoOptions): Promise<Demo
   const deadline = started + (options.timeoutMs ?? 120_000);
   let converged = false;
   for (;;) {
-    const summary = await currentSummary(demo, latenciesMs);
+    const summary = await currentSummary(demo, []);
     options.onProgress?.({
       leads: summary.leads,
       writtenBack: summary.writtenBack,
       referrals: summary.referrals,
     });
-    const stats = await demo.connector.backend.queue.stats();
-    const settled = stats.pending === 0 && stats.running === 0;
+    const stats = await demo.queueStats();
+    const settled = stats.pending === 0 && stats.running === 0 && !options.busy?.();
     if (settled && summary.writtenBack + summary.deadLettered >= summary.referrals) {
       converged = true;
       break;
@@ -62,17 +74,22 @@ export async function runDemo(demo: Demo, options: RunDemoOptions): Promise<Demo
     if (Date.now() > deadline) break;
     await sleep(100);
   }
-  unsubscribe();
+  const written = await leadWrites.writtenAt(ids);
+  leadWrites.stop();
+  const latenciesMs = [...written].flatMap(([key, at]) => {
+    const t0 = createdAt.get(key);
+    return t0 === undefined ? [] : [at - t0];
+  });
   return { summary: await currentSummary(demo, latenciesMs), converged, elapsedMs: Date.now() - started };
 }
 
-export async function currentSummary(demo: Demo, latenciesMs: readonly number[]): Promise<DemoSummary> {
-  const { world, connector } = demo;
+export async function currentSummary(demo: DemoTarget, latenciesMs: readonly number[]): Promise<DemoSummary> {
+  const { world } = demo;
   const counters = world.traffic.counters();
-  const stats = await connector.backend.queue.stats();
+  const stats = await demo.queueStats();
   return summarize({
     referrals: world.referrals.all(),
-    leads: crmLeads(world, connector.config.crm),
+    leads: crmLeads(world, demo.crm),
     deadLettered: stats.dead,
     apiCalls: Object.fromEntries(Object.entries(counters).map(([service, c]) => [service, c.total])),
     latenciesMs,

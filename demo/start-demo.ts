@@ -20,6 +20,7 @@ import { type Connector, createConnector } from '../src/connector.ts';
 import type { Logger } from '../src/observability/logger.ts';
 import { registerWebhook } from '../src/partner-center/register-webhook.ts';
 import type { SettledJob } from '../src/sync/sync-workers.ts';
+import type { DemoTarget } from './run-demo.ts';
 
 export type DemoOptions = {
   dataDir: string;
@@ -36,7 +37,7 @@ export type DemoOptions = {
   dispatcherRetryDelaysMs?: readonly number[];
 };
 
-export type Demo = {
+export type Demo = DemoTarget & {
   world: EmulatorWorld;
   connector: Connector;
   connectorUrl: string;
@@ -111,16 +112,28 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     );
     if (registered.outcome === 'foreign_url')
       throw new Error('the emulated tenant already had a webhook registration');
+    const onSettled = (listener: (event: SettledJob) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    };
     return {
       world,
       connector,
       connectorUrl,
       adminUrl,
       adminLink,
-      onSettled(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
+      crm: config.crm,
+      queueStats: () => connector.backend.queue.stats(),
+      watchLeadWrites() {
+        // The first synced job of each referral reports when its lead was written.
+        const written = new Map<string, number>();
+        const stop = onSettled((event) => {
+          const key = event.job.referralId.toLowerCase();
+          if (event.outcome === 'synced' && !written.has(key)) written.set(key, event.result.leadWrittenAt);
+        });
+        return { writtenAt: async () => written, stop };
       },
+      onSettled,
       async close() {
         await connector.stop(5_000);
         await world.close();

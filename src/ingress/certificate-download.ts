@@ -33,6 +33,6 @@ export async function downloadCertificate(
     if (error instanceof TransportError && error.code === 'response_too_large') {
       return refuse('certificate_too_large', `more than ${limits.maxBytes} bytes`);
     }
-    return refuse('certificate_fetch_failed', error instanceof TransportError ? error.code : 'unknown');
+    return refuse('certificate_fetch_failed', error instanceof TransportError ? error.message : 'unknown');
   }
 }

@@ -26,12 +26,39 @@ export type CrmContext = {
 };
 
 export function createCrmAdapter(config: CrmConfig, context: CrmContext): CrmAdapter {
+  const shared = withInstanceShare(context, config.instanceShare);
   switch (config.kind) {
     case 'dynamics':
-      return createDynamicsAdapterFromConfig(config.dynamics, context);
+      return createDynamicsAdapterFromConfig(config.dynamics, shared);
     case 'salesforce':
-      return createSalesforceAdapterFromConfig(config.salesforce, context);
+      return createSalesforceAdapterFromConfig(config.salesforce, shared);
     case 'hubspot':
-      return createHubSpotAdapterFromConfig(config.hubspot, context);
+      return createHubSpotAdapterFromConfig(config.hubspot, shared);
   }
+}
+
+/**
+ * Several instances on one store each send their own requests, while a CRM counts them together (per user
+ * or per portal): each instance keeps to its configured share of every request budget its adapter asks for.
+ */
+function withInstanceShare(context: CrmContext, share: number): CrmContext {
+  if (share >= 1) return context;
+  const part = (n: number | undefined) => (n === undefined ? undefined : Math.max(1, Math.floor(n * share)));
+  return {
+    ...context,
+    httpClient: (remote, budget) =>
+      context.httpClient(
+        remote,
+        budget && {
+          ...budget,
+          concurrency: part(budget.concurrency) ?? budget.concurrency,
+          ...(budget.requestsPerWindow !== undefined
+            ? { requestsPerWindow: part(budget.requestsPerWindow) }
+            : {}),
+          ...(budget.executionMsPerWindow !== undefined
+            ? { executionMsPerWindow: budget.executionMsPerWindow * share }
+            : {}),
+        },
+      ),
+  };
 }

@@ -12,6 +12,14 @@ export type CrmKind = (typeof CRM_KINDS)[number];
 
 export const crmConfigSchema = z.strictObject({
   kind: z.enum(CRM_KINDS).default('dynamics').describe('which CRM receives leads'),
+  instanceShare: z.coerce
+    .number()
+    .min(0.01)
+    .max(1)
+    .default(1)
+    .describe(
+      "the part of the CRM's request limits this instance uses: with N instances on one store, 1/N keeps them together within the limits",
+    ),
   dynamics: dynamicsConfigSchema.prefault({}),
   salesforce: salesforceConfigSchema.prefault({}),
   hubspot: hubspotConfigSchema.prefault({}),

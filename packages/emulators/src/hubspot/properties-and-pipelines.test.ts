@@ -8,8 +8,8 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 describe('properties API', () => {
-  test('the portal has the unique custom property referral_id on leads and deals', async () => {
-    for (const objectType of ['leads', 'deals']) {
+  test('the portal has the unique custom property referral_id on leads, deals and contacts', async () => {
+    for (const objectType of ['leads', 'deals', 'contacts']) {
       const answer = await hub.call('GET', `/crm/v3/properties/${objectType}/referral_id`);
       expect(answer.status, objectType).toBe(200);
       expect(answer.json).toMatchObject({
@@ -22,7 +22,7 @@ describe('properties API', () => {
         modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
       });
     }
-    expect((await hub.call('GET', '/crm/v3/properties/contacts/referral_id')).status).toBe(404);
+    expect((await hub.call('GET', '/crm/v3/properties/companies/referral_id')).status).toBe(404);
   });
 
   test('lists every property of an object unpaged, enumeration options and pipeline-driven ones included', async () => {

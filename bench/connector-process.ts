@@ -3,6 +3,7 @@
  * builds it, configured by the harness (env `BENCH_CONNECTOR_OPTIONS`), logging to stderr at the
  * configured level as `serve` does. It reports readiness, settled syncs and its memory over IPC.
  */
+import pg from 'pg';
 import { loginWithDeviceCode } from '../src/auth/device-code-login.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { createConnector } from '../src/connector.ts';
@@ -18,6 +19,24 @@ import {
 } from './support/connector-protocol.ts';
 
 const send = (message: FromConnector) => process.send?.(message);
+
+/**
+ * What the connector costs PostgreSQL: every statement goes through a node-postgres client's query()
+ * (pooled or the LISTEN session), counted here as it is sent. pg_stat_statements is not installed on the
+ * bench machines, and the server's own counters are shared with whatever else uses it.
+ */
+let postgresStatements = 0;
+/** By the statement's first 60 characters, whitespace folded: which ones a sync costs. */
+const statementsByText = new Map<string, number>();
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
+  postgresStatements += 1;
+  const [first] = args;
+  const text = typeof first === 'string' ? first : String((first as { text?: unknown })?.text ?? '?');
+  const key = text.replace(/\s+/g, ' ').trim().slice(0, 60);
+  statementsByText.set(key, (statementsByText.get(key) ?? 0) + 1);
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.env[CONNECTOR_OPTIONS_ENV] ?? '{}') as ConnectorProcessOptions;
@@ -57,7 +76,7 @@ async function main(): Promise<void> {
     await registerWebhook(
       connector.webhooks,
       {
-        webhookUrl: `${url}/webhooks/partner-center`,
+        webhookUrl: `${options.webhookUrl ?? url}/webhooks/partner-center`,
         webhookEvents: [...config.partnerCenter.webhookEvents],
         signatureInMsSignatureHeader: false,
       },
@@ -88,6 +107,8 @@ async function main(): Promise<void> {
       queue: { pending: queue.pending, due: queue.due, running: queue.running, dead: queue.dead },
       cpuUserMs: usage.userCPUTime / 1000,
       cpuSystemMs: usage.systemCPUTime / 1000,
+      postgresStatements,
+      postgresStatementsByText: Object.fromEntries(statementsByText),
     };
   };
 

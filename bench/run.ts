@@ -4,7 +4,8 @@
  * bench/results/YYYY-MM-DD.json). Benchmarks report; a missed target never fails the command.
  *
  *   --quick              shortened scenarios (~2 minutes)
- *   --only a,b           only these scenarios: ingress, e2e, calls, backlog, footprint
+ *   --only a,b           only these scenarios: ingress, e2e, calls, backlog, footprint, scale-out
+ *                        (scale-out needs PostgreSQL: BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres)
  *   --runs N             repetitions per measurement (default 3; figures are medians)
  *   --backlog-runs N     repetitions of the backlog (default 1: one 20,000-event drain takes ~3 minutes)
  *   --from dist|source   compiled connector (default, as deployed) or the TypeScript sources
@@ -25,6 +26,7 @@ import { runCalls } from './scenarios/calls.ts';
 import { runE2e } from './scenarios/e2e.ts';
 import { runFootprint } from './scenarios/footprint.ts';
 import { runIngress } from './scenarios/ingress.ts';
+import { runScaleOut } from './scenarios/scale-out.ts';
 import { startBenchSigner } from './support/bench-signer.ts';
 import { buildConnector, type ConnectorRuntime, connectorModule } from './support/connector-build.ts';
 import { connectorSettings } from './support/connector-child.ts';
@@ -36,7 +38,7 @@ import type { ScenarioContext, ScenarioName } from './support/scenario-context.t
 import { MB, round } from './support/stats.ts';
 import { judgeAll, type Target } from './support/targets.ts';
 
-const SCENARIOS: readonly ScenarioName[] = ['ingress', 'e2e', 'calls', 'backlog', 'footprint'];
+const SCENARIOS: readonly ScenarioName[] = ['ingress', 'e2e', 'calls', 'backlog', 'footprint', 'scale-out'];
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 const { values: args } = parseArgs({
@@ -192,6 +194,8 @@ try {
     startup: footprint,
     connectors,
   };
+  // Last, so that its extra connector processes (listed in footprint.connectors, not in the peak) come after.
+  results.scaleOut = await scenario('scale-out', () => runScaleOut(ctx));
 } finally {
   await signer.close();
 }

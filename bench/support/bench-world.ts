@@ -60,6 +60,8 @@ export type BenchWorldOptions = {
   /** Parent of the data directories of this run's connectors. */
   workDir: string;
   dataverseLimits?: Partial<ServiceProtectionLimits>;
+  /** Deliveries Partner Center's dispatcher keeps in flight (the emulator's default: 8). */
+  dispatcherConcurrency?: number;
 };
 
 export async function startBenchWorld(options: BenchWorldOptions): Promise<BenchWorld> {
@@ -67,7 +69,10 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
     seed: options.seed,
     entra: { deviceCodeAutoApprove: DEV_CREDENTIALS.username, deviceCodeIntervalSeconds: 0.05 },
     // Failed deliveries are not part of any scenario; retry quickly if one happens anyway.
-    webhooks: { retryDelaysMs: [100, 200, 500, 1_000] },
+    webhooks: {
+      retryDelaysMs: [100, 200, 500, 1_000],
+      ...(options.dispatcherConcurrency ? { concurrency: options.dispatcherConcurrency } : {}),
+    },
     ...(options.dataverseLimits ? { dataverse: { limits: options.dataverseLimits } } : {}),
   });
   mkdirSync(options.workDir, { recursive: true });

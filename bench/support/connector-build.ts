@@ -25,7 +25,11 @@ export function buildConnector(): string {
     },
   );
   // The files besides JavaScript that the connector reads at run time, as the package's build copies them.
-  for (const directory of ['src/store/sqlite/migrations/', 'src/admin/assets/']) {
+  for (const directory of [
+    'src/store/sqlite/migrations/',
+    'src/store/postgres/migrations/',
+    'src/admin/assets/',
+  ]) {
     cpSync(fileURLToPath(new URL(directory, REPO)), fileURLToPath(new URL(directory, BUILD_DIR)), {
       recursive: true,
     });

@@ -24,6 +24,8 @@ export type ConnectorChild = {
   onSettled(listener: (event: SettledWire) => void): () => void;
   /** Stops the connector (finishing running syncs) and returns its last figures. */
   stop(): Promise<ConnectorStats>;
+  /** SIGKILL, as a crash would end it: nothing is finished or reported. */
+  kill(): Promise<void>;
 };
 
 export type StartConnectorOptions = ConnectorProcessOptions & {
@@ -90,6 +92,10 @@ export async function startConnector(options: StartConnectorOptions): Promise<Co
       const stopped = await channel.next('stopped', 30_000);
       await channel.exited;
       return stopped.stats;
+    },
+    async kill() {
+      channel.kill();
+      await channel.exited;
     },
   };
 }

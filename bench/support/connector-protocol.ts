@@ -8,6 +8,8 @@ export type ConnectorProcessOptions = {
   workers: boolean;
   /** Register `<url>/webhooks/partner-center` for the referral events once listening. */
   registerWebhook: boolean;
+  /** Register this URL instead: a load balancer in front of several instances. */
+  webhookUrl?: string;
 };
 
 /** One settled sync job, as the harness needs it. Times are ms since the epoch (Date.now). */
@@ -32,6 +34,10 @@ export type ConnectorStats = {
   queue: { pending: number; due: number; running: number; dead: number };
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** Statements sent to PostgreSQL since the process started (0 on SQLite). */
+  postgresStatements: number;
+  /** The same, by the statement's first 60 characters. */
+  postgresStatementsByText: Record<string, number>;
 };
 
 export type ToConnector = { type: 'stats' } | { type: 'stop' };

@@ -21,4 +21,4 @@ export type ScenarioContext = {
   recordConnector(scenario: string, stats: ConnectorStats, options?: { nonDefault?: boolean }): void;
 };
 
-export type ScenarioName = 'ingress' | 'e2e' | 'calls' | 'backlog' | 'footprint';
+export type ScenarioName = 'ingress' | 'e2e' | 'calls' | 'backlog' | 'footprint' | 'scale-out';

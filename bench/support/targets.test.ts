@@ -41,6 +41,9 @@ describe('judging figures against targets', () => {
       'footprint.readyMs',
       'footprint.idleRssMb',
       'footprint.peakRssMb',
+      'scaleOut.ratio2',
+      'scaleOut.ratio3',
+      'scaleOut.failoverSeconds',
     ]) {
       expect(keys).toContain(key);
     }

@@ -78,6 +78,28 @@ export const TARGETS: readonly Target[] = [
     comparison: '<=',
     threshold: 150,
   },
+  // On two cores more processes add no CPU: the goal is that coordinating through PostgreSQL costs none.
+  {
+    key: 'scaleOut.ratio2',
+    label: 'Throughput, 2 instances ÷ 1 (PostgreSQL)',
+    unit: '×',
+    comparison: '>=',
+    threshold: 0.9,
+  },
+  {
+    key: 'scaleOut.ratio3',
+    label: 'Throughput, 3 instances ÷ 1 (PostgreSQL)',
+    unit: '×',
+    comparison: '>=',
+    threshold: 0.9,
+  },
+  {
+    key: 'scaleOut.failoverSeconds',
+    label: 'Failover after a SIGKILL (PostgreSQL)',
+    unit: 's',
+    comparison: '<=',
+    threshold: 15,
+  },
 ];
 
 export function figureAt(results: unknown, key: string): number | null {

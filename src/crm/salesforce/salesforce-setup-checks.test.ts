@@ -82,7 +82,9 @@ describe('Salesforce setup checks', () => {
     const checks = await checksOf({}, { 'crm.salesforce.disqualifiedStatuses': 'Closed - Lost' });
     expect(line(checks, 'Lead Status values')).toMatchObject({
       status: 'fail',
-      detail: expect.stringMatching(/^Lead Status has no active value "Closed - Lost" \(it has "Open - Not Contacted", /),
+      detail: expect.stringMatching(
+        /^Lead Status has no active value "Closed - Lost" \(it has "Open - Not Contacted", /,
+      ),
     });
   });
 
@@ -90,7 +92,8 @@ describe('Salesforce setup checks', () => {
     const checks = await checksOf({ leadSources: ['Web', 'Other'] });
     expect(line(checks, 'LeadSource value')).toMatchObject({
       status: 'fail',
-      detail: 'LeadSource has no active value "Partner Referral", and the picklist is restricted: every lead write would fail',
+      detail:
+        'LeadSource has no active value "Partner Referral", and the picklist is restricted: every lead write would fail',
     });
   });
 

@@ -92,6 +92,8 @@ export async function startFleetDemo(options: FleetDemoOptions): Promise<FleetDe
       'store.schema': schema,
       // One key for every instance: the sign-in is sealed once in the shared store and opened by all.
       'secrets.encryptionKey': randomBytes(32).toString('base64'),
+      // The CRM counts all instances' requests together: each keeps to its share, as the README says.
+      'crm.instanceShare': 1 / options.instances,
       ...options.overrides,
     };
     const config = loadConfig({ env: {}, ignoreDefaultFile: true, overrides: settings });

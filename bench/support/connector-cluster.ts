@@ -69,6 +69,8 @@ export async function startConnectorCluster(
             'store.url': store.url,
             'store.schema': schema,
             'secrets.encryptionKey': randomBytes(32).toString('base64'),
+            // Each keeps to its share of the CRM's budgets, as the README tells operators (lifted here).
+            'crm.instanceShare': 1 / store.instances,
           }
         : {}),
     };

@@ -125,7 +125,11 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
         secrets: { encryptionKey: randomBytes(32).toString('base64') },
       }),
     };
-    if (instances > 1) forwarder = await startRoundRobinForwarder();
+    if (instances > 1) {
+      // The CRM counts all instances' requests together: each keeps to its share of the request budgets.
+      base.crm = deepMerge(base.crm as ConfigTree, { instanceShare: 1 / instances });
+      forwarder = await startRoundRobinForwarder();
+    }
     const fleet = await createConnectorFleet({
       count: instances,
       dir: options.dataDir,

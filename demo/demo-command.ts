@@ -213,7 +213,9 @@ async function runOnFleet(
   timeoutMs: number,
   options: { storeUrl: string; instances: number; kills: number; keepStore: boolean },
 ): Promise<Ran> {
-  setup.say(`starting ${options.instances} connector processes on PostgreSQL…`);
+  setup.say(
+    `starting ${options.instances} connector process${options.instances === 1 ? '' : 'es'} on PostgreSQL…`,
+  );
   const demo = await startFleetDemo({
     storeUrl: options.storeUrl,
     instances: options.instances,

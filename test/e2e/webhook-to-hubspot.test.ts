@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expectedHubSpotContact, expectedHubSpotRecord, leadDifferences } from '@referral-connector/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDemo } from '../../demo/run-demo.ts';
 import { type Demo, startDemo } from '../../demo/start-demo.ts';
 import { toReferralKey } from '../../src/core/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { waitFor as waitUntil } from '../support/connector-world.ts';
 
 const REFERRALS = 15;
 const STAGES = {
@@ -28,13 +28,9 @@ afterEach(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} was not reached within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
+/** Every wait here allows the whole flow: dispatch, retries, sync, write-back. */
+const waitFor = (condition: () => boolean | Promise<boolean>, what: string) =>
+  waitUntil(condition, what, 30_000);
 
 for (const object of ['leads', 'deals'] as const) {
   describe(`signed webhook → HubSpot ${object} → write-back`, () => {

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Referral } from '@referral-connector/emulators';
 import { expectedDataverseLead, leadDifferences } from '@referral-connector/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { runDemo } from '../../demo/run-demo.ts';
 import { type Demo, startDemo } from '../../demo/start-demo.ts';
 import { toReferralKey } from '../../src/core/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { waitFor as waitUntil } from '../support/connector-world.ts';
 
 const REFERRALS = 20;
 
@@ -38,17 +38,9 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} was not reached within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
+/** Every wait here allows the whole flow: dispatch, retries, sync, write-back. */
+const waitFor = (condition: () => boolean | Promise<boolean>, what: string) =>
+  waitUntil(condition, what, 20_000);
 
 function leadOf(referralId: string) {
   return demo.world.dataverse.leads().filter((lead) => lead.new_referralid === toReferralKey(referralId));

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Referral } from '@referral-connector/emulators';
 import { expectedSalesforceLead, leadDifferences } from '@referral-connector/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { runDemo } from '../../demo/run-demo.ts';
 import { type Demo, startDemo } from '../../demo/start-demo.ts';
 import { toReferralKey } from '../../src/core/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { waitFor as waitUntil } from '../support/connector-world.ts';
 
 const REFERRALS = 20;
 
@@ -37,13 +37,9 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} was not reached within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
+/** Every wait here allows the whole flow: dispatch, retries, sync, write-back. */
+const waitFor = (condition: () => boolean | Promise<boolean>, what: string) =>
+  waitUntil(condition, what, 20_000);
 
 const leadsOf = (referralId: string) =>
   demo.world.salesforce.findByExternalId(toReferralKey(referralId), 'Referral_Id__c');
@@ -108,8 +104,13 @@ describe('signed webhook → Salesforce lead → write-back', () => {
     });
     expect(demo.world.referrals.get(ids[2] as string)).toMatchObject({ status: 'New', substatus: 'Pending' });
     // The converted lead is read-only in Salesforce: a later referral edit syncs without a second lead.
+    const received = (await demo.connector.backend.store.status()).inbox.total;
     demo.world.referrals.update(ids[0] as string, { details: { notes: 'Signed the statement of work.' } });
-    await sleep(500);
+    // The edit's webhook is in, then its sync settles.
+    await waitFor(
+      async () => (await demo?.connector.backend.store.status())?.inbox.total !== received,
+      'the edit delivered',
+    );
     await waitFor(async () => {
       const stats = await demo.connector.backend.queue.stats();
       return stats.pending === 0 && stats.running === 0;
